@@ -1,0 +1,17 @@
+package dev.sealpost.gateway;
+
+import dev.sealpost.testing.PostgresAndKafkaResource;
+import dev.sealpost.testing.ServiceFoundationContract;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@WithTestResource(value = PostgresAndKafkaResource.class, initArgs = @ResourceArg(name = "database", value = "gateway"))
+class GatewayFoundationTest extends ServiceFoundationContract {
+
+    @Override
+    protected String serviceName() {
+        return "gateway";
+    }
+}

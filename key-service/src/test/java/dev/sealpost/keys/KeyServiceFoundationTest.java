@@ -1,0 +1,17 @@
+package dev.sealpost.keys;
+
+import dev.sealpost.testing.PostgresAndKafkaResource;
+import dev.sealpost.testing.ServiceFoundationContract;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@WithTestResource(value = PostgresAndKafkaResource.class, initArgs = @ResourceArg(name = "database", value = "key"))
+class KeyServiceFoundationTest extends ServiceFoundationContract {
+
+    @Override
+    protected String serviceName() {
+        return "key-service";
+    }
+}

@@ -1,0 +1,48 @@
+package dev.sealpost.service.rest;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.UUID;
+
+/**
+ * Turns every failure into an {@code application/problem+json} answer. Client mistakes keep their
+ * 4xx status; anything unexpected becomes a 500 whose body says only that it failed and gives an
+ * id to find the logged cause — never a stack trace (ASVS 16.5.1, checklist S27).
+ */
+public class ProblemExceptionMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemExceptionMappers.class);
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> mapWebApplicationException(WebApplicationException exception) {
+        Response.StatusType status = exception.getResponse().getStatusInfo();
+        if (status.getStatusCode() >= 500) {
+            return unexpected(exception);
+        }
+        return problem(Problem.of(status.getStatusCode(), status.getReasonPhrase(), null));
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> mapUnexpected(Exception exception) {
+        return unexpected(exception);
+    }
+
+    private static RestResponse<Problem> unexpected(Exception exception) {
+        String errorId = UUID.randomUUID().toString();
+        // the cause goes to the log under an id; messages of our own exceptions never carry secrets
+        LOG.errorf(exception, "unexpected failure, error id %s", errorId);
+        return problem(new Problem("about:blank", "Internal Server Error", 500,
+                "The request failed on our side. Quote this id when reporting it.", "urn:sealpost:error:" + errorId));
+    }
+
+    private static RestResponse<Problem> problem(Problem problem) {
+        return RestResponse.ResponseBuilder.<Problem>create(problem.status())
+                .entity(problem)
+                .type(Problem.MEDIA_TYPE)
+                .build();
+    }
+}

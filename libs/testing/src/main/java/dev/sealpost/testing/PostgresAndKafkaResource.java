@@ -1,0 +1,37 @@
+package dev.sealpost.testing;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import java.util.Map;
+
+/**
+ * Quarkus test resource giving a service a fresh database on the real embedded PostgreSQL and the
+ * real in-JVM Kafka broker. Use with {@code @WithTestResource(value = PostgresAndKafkaResource.class,
+ * initArgs = @ResourceArg(name = "database", value = "mail"))}.
+ */
+public class PostgresAndKafkaResource implements QuarkusTestResourceLifecycleManager {
+
+    private String databasePrefix = "sealpost";
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        databasePrefix = initArgs.getOrDefault("database", databasePrefix);
+    }
+
+    @Override
+    public Map<String, String> start() {
+        DatabaseCoordinates database = SealpostInfrastructure.freshDatabase(databasePrefix);
+        KafkaBroker kafka = SealpostInfrastructure.kafka();
+        return Map.of(
+                "quarkus.datasource.jdbc.url", database.jdbcUrl(),
+                "quarkus.datasource.reactive.url", database.reactiveUrl(),
+                "quarkus.datasource.username", database.username(),
+                "quarkus.datasource.password", database.password(),
+                "kafka.bootstrap.servers", kafka.bootstrapServers());
+    }
+
+    @Override
+    public void stop() {
+        // PostgreSQL and Kafka live for the whole JVM; see SealpostInfrastructure
+    }
+}

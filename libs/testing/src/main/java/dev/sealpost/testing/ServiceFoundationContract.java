@@ -1,0 +1,95 @@
+package dev.sealpost.testing;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.anyOf;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What every Sealpost service must do from its first day: health, readiness against the real
+ * PostgreSQL and Kafka, OpenAPI, Prometheus metrics, Flyway-migrated schema and problem+json errors.
+ * Each service's test extends this with {@code @QuarkusTest} and {@link PostgresAndKafkaResource}.
+ */
+public abstract class ServiceFoundationContract {
+
+    /** The service's name as in quarkus.application.name, e.g. "mail-service". */
+    protected abstract String serviceName();
+
+    @Test
+    void livenessIsUp() {
+        given().when().get("/q/health/live")
+                .then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    @Test
+    void readinessChecksThePostgresAndKafkaItUses() {
+        given().when().get("/q/health/ready")
+                .then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItems(
+                        "Reactive PostgreSQL connections health check",
+                        "Kafka topic for security events"))
+                .body("checks.find { it.name == 'Kafka topic for security events' }.data.topic",
+                        equalTo("security-events"));
+    }
+
+    @Test
+    void openApiDescribesTheService() {
+        given().queryParam("format", "json").when().get("/q/openapi")
+                .then().statusCode(200)
+                .body("info.title", equalTo("Sealpost " + serviceName()));
+    }
+
+    @Test
+    void prometheusMetricsAreExposed() {
+        given().when().get("/q/metrics")
+                .then().statusCode(200)
+                // Prometheus text or OpenMetrics, whichever the scraper asks for
+                .contentType(anyOf(startsWith("text/plain"), startsWith("application/openmetrics-text")))
+                .body(containsString("jvm_memory_used_bytes"))
+                .body(containsString("http_server_requests_seconds"));
+    }
+
+    @Test
+    void unknownResourceIsAProblemJson404() {
+        given().when().get("/api/v1/no-such-resource")
+                .then().statusCode(404)
+                .contentType(startsWith("application/problem+json"))
+                .body("status", equalTo(404))
+                .body("title", equalTo("Not Found"));
+    }
+
+    @Test
+    void flywayMigratedTheSharedSchema() throws SQLException {
+        var config = ConfigProvider.getConfig();
+        try (Connection connection = DriverManager.getConnection(
+                config.getValue("quarkus.datasource.jdbc.url", String.class),
+                config.getValue("quarkus.datasource.username", String.class),
+                config.getValue("quarkus.datasource.password", String.class));
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(
+                     "SELECT version, success FROM flyway_schema_history WHERE version IS NOT NULL ORDER BY installed_rank")) {
+            List<String> versions = new ArrayList<>();
+            while (rs.next()) {
+                assertTrue(rs.getBoolean("success"), "migration " + rs.getString("version") + " failed");
+                versions.add(rs.getString("version"));
+            }
+            assertEquals("1.0", versions.get(0), "the shared outbox migration runs first");
+        }
+    }
+}
