@@ -202,9 +202,13 @@ class LocalStackIT {
         }
     }
 
+    /**
+     * Free means a server could listen there now. SO_REUSEADDR as every server sets it: connections the
+     * stopped server closed linger in TIME_WAIT for a minute, which blocks only a bind without it.
+     */
     private static boolean isFree(int port) {
         try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(false);
+            socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
             return true;
         } catch (IOException e) {

@@ -15,17 +15,19 @@ public final class LoopbackPorts {
     /** A port that nothing listens on right now; the caller must still verify who answers on it later. */
     public static int findFree() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(false);
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("no free loopback port", e);
         }
     }
 
-    /** True when a server socket can be bound on 127.0.0.1:port. */
+    /**
+     * True when a server could listen on 127.0.0.1:port now. Uses SO_REUSEADDR as servers do, so
+     * connections lingering in TIME_WAIT do not count as the port being taken; a listener does.
+     */
     public static boolean isFree(int port) {
         try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(false);
+            socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
             return true;
         } catch (IOException e) {

@@ -11,23 +11,30 @@ import java.util.Map;
  */
 public class PostgresAndKafkaResource implements QuarkusTestResourceLifecycleManager {
 
+    /** Init argument {@code kafka=unreachable}: point the service at a port where no broker listens. */
+    public static final String KAFKA_UNREACHABLE = "unreachable";
+
     private String databasePrefix = "sealpost";
+    private boolean kafkaUnreachable;
 
     @Override
     public void init(Map<String, String> initArgs) {
         databasePrefix = initArgs.getOrDefault("database", databasePrefix);
+        kafkaUnreachable = KAFKA_UNREACHABLE.equals(initArgs.get("kafka"));
     }
 
     @Override
     public Map<String, String> start() {
         DatabaseCoordinates database = SealpostInfrastructure.freshDatabase(databasePrefix);
-        KafkaBroker kafka = SealpostInfrastructure.kafka();
+        String bootstrapServers = kafkaUnreachable
+                ? "127.0.0.1:" + LoopbackPorts.findFree()
+                : SealpostInfrastructure.kafka().bootstrapServers();
         return Map.of(
                 "quarkus.datasource.jdbc.url", database.jdbcUrl(),
                 "quarkus.datasource.reactive.url", database.reactiveUrl(),
                 "quarkus.datasource.username", database.username(),
                 "quarkus.datasource.password", database.password(),
-                "kafka.bootstrap.servers", kafka.bootstrapServers());
+                "kafka.bootstrap.servers", bootstrapServers);
     }
 
     @Override
