@@ -1,0 +1,130 @@
+package dev.sealpost.crypto;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EnvelopeTest {
+
+    private final PrivateKeys alice = TestKeys.USERS.get(0);
+    private final PrivateKeys bob = TestKeys.USERS.get(1);
+    private final PrivateKeys carol = TestKeys.USERS.get(2);
+    private final PrivateKeys mallory = TestKeys.USERS.get(3);
+
+    @Test
+    void recipientOpensWhatTheSenderSealed() throws Exception {
+        byte[] attachment = new byte[200_000];
+        new Random(1).nextBytes(attachment);
+        EnvelopeContent content = EnvelopeContent.builder().subject("Quarterly numbers")
+                .body("See attached.".getBytes(StandardCharsets.UTF_8)).attachment(attachment).build();
+        byte[] envelope = Envelope.seal(content, List.of(bob.publicBundle(), carol.publicBundle()), alice);
+
+        for (PrivateKeys recipient : List.of(bob, carol)) {
+            OpenedEnvelope opened = Envelope.open(envelope, recipient, alice.publicBundle());
+            assertEquals("Quarterly numbers", opened.subject());
+            assertArrayEquals("See attached.".getBytes(StandardCharsets.UTF_8), opened.body());
+            assertArrayEquals(attachment, opened.attachments().get(0));
+            assertEquals(alice.publicBundle().fingerprint(), opened.sender());
+        }
+    }
+
+    @Test
+    void plaintextNeverAppearsInTheEnvelope() {
+        String canary = "canary-7f3a9c-subject-and-body";
+        byte[] envelope = Envelope.seal(EnvelopeContent.of(canary, canary), List.of(bob.publicBundle()), alice);
+        assertFalse(new String(envelope, StandardCharsets.ISO_8859_1).contains(canary));
+    }
+
+    @Test
+    void aNonRecipientCannotOpen() {
+        byte[] envelope = Envelope.seal(EnvelopeContent.of("s", "b"), List.of(bob.publicBundle()), alice);
+        assertThrows(CryptoException.NotARecipient.class, () -> Envelope.open(envelope, carol, alice.publicBundle()));
+    }
+
+    @Test
+    void anEnvelopeFromSomeoneElseFailsAgainstTheClaimedSender() {
+        byte[] envelope = Envelope.seal(EnvelopeContent.of("s", "b"), List.of(bob.publicBundle()), mallory);
+        assertThrows(CryptoException.BadSignature.class, () -> Envelope.open(envelope, bob, alice.publicBundle()));
+    }
+
+    @Test
+    void anEnvelopeResignedBySomeoneElseFails() throws Exception {
+        byte[] envelope = Envelope.seal(EnvelopeContent.of("s", "b"), List.of(bob.publicBundle()), alice);
+        // mallory replaces the trailing signature with hers over the same header and ciphertexts
+        HybridSignature original = HybridSignature.fromBytes(
+                java.util.Arrays.copyOfRange(envelope, envelope.length - HybridSignature.ENCODED_LENGTH, envelope.length));
+        assertTrue(original.toBytes().length == HybridSignature.ENCODED_LENGTH);
+        byte[] forged = envelope.clone();
+        byte[] malloryEnvelope = Envelope.seal(EnvelopeContent.of("s", "b"), List.of(bob.publicBundle()), mallory);
+        System.arraycopy(malloryEnvelope, malloryEnvelope.length - HybridSignature.ENCODED_LENGTH,
+                forged, forged.length - HybridSignature.ENCODED_LENGTH, HybridSignature.ENCODED_LENGTH);
+        assertThrows(CryptoException.BadSignature.class, () -> Envelope.open(forged, bob, alice.publicBundle()));
+    }
+
+    @Test
+    void theHeaderParserReadsShapeWithoutKeys() throws Exception {
+        byte[] envelope = Envelope.seal(EnvelopeContent.builder().subject("x").body(new byte[10]).attachment(new byte[70_000]).build(),
+                List.of(bob.publicBundle(), carol.publicBundle()), alice);
+        EnvelopeHeader header = EnvelopeHeader.parse(envelope);
+        assertEquals(alice.publicBundle().fingerprint(), header.sender());
+        assertEquals(List.of(bob.publicBundle().fingerprint(), carol.publicBundle().fingerprint()), header.recipients());
+        assertEquals(List.of(new EnvelopeHeader.PartInfo(PartKind.SUBJECT, 1), new EnvelopeHeader.PartInfo(PartKind.BODY, 10),
+                new EnvelopeHeader.PartInfo(PartKind.ATTACHMENT, 70_000)), header.parts());
+    }
+
+    @Test
+    void aFileAttachmentIsStreamedAndOpensIdentically(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("big.bin");
+        byte[] data = new byte[3 * EnvelopeFormat.DEFAULT_SEGMENT_SIZE + 17];
+        new Random(2).nextBytes(data);
+        Files.write(file, data);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Envelope.seal(EnvelopeContent.builder().subject("file").attachment(PartSource.ofFile(file)).build(),
+                List.of(bob.publicBundle()), alice, out);
+        assertArrayEquals(data, Envelope.open(out.toByteArray(), bob, alice.publicBundle()).attachments().get(0));
+    }
+
+    @Test
+    void dropingTheLastSegmentIsDetected() throws Exception {
+        // a part of exactly two segments; cut the second one out and fix up the declared length
+        int segment = EnvelopeFormat.MIN_SEGMENT_SIZE;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Envelope.seal(EnvelopeContent.builder().subject("").body(new byte[2 * segment]).build(),
+                List.of(bob.publicBundle()), alice, out, segment);
+        byte[] envelope = out.toByteArray();
+        // any change to the ciphertext is caught by the signature first; the segment flags catch it
+        // even for a sender that signs a truncated part, see SegmentedAeadTest
+        byte[] truncated = java.util.Arrays.copyOf(envelope, envelope.length - 1);
+        assertThrows(CryptoException.Malformed.class, () -> Envelope.open(truncated, bob, alice.publicBundle()));
+    }
+
+    @Test
+    void publicBundlesRoundTripAndRejectForgedSelfSignatures() throws Exception {
+        byte[] encoded = alice.publicBundle().toBytes();
+        assertEquals(alice.publicBundle().fingerprint(), PublicBundle.fromBytes(encoded).fingerprint());
+        byte[] forged = encoded.clone();
+        forged[10] ^= 1; // inside the Ed25519 key
+        assertThrows(CryptoException.BadSignature.class, () -> PublicBundle.fromBytes(forged));
+    }
+
+    @Test
+    void sealingRefusesBadRecipientLists() {
+        EnvelopeContent content = EnvelopeContent.of("s", "b");
+        assertThrows(IllegalArgumentException.class, () -> Envelope.seal(content, List.of(), alice));
+        assertThrows(IllegalArgumentException.class,
+                () -> Envelope.seal(content, List.of(bob.publicBundle(), bob.publicBundle()), alice));
+        assertThrows(IllegalArgumentException.class,
+                () -> Envelope.seal(content, TestKeys.bundles(0, EnvelopeFormat.MAX_RECIPIENTS + 1), alice));
+    }
+}
