@@ -57,7 +57,15 @@ public final class IdentityPublicKey {
         if (reader.u16() != ML_DSA_65_LENGTH) {
             throw new CryptoException.Malformed("ML-DSA-65 public key length");
         }
-        return new IdentityPublicKey(ed, reader.bytes(ML_DSA_65_LENGTH));
+        byte[] ml = reader.bytes(ML_DSA_65_LENGTH);
+        try {
+            // Bouncy Castle checks the Ed25519 point here; an invalid one is malformed input, not a crash
+            new Ed25519PublicKeyParameters(ed);
+            new MLDSAPublicKeyParameters(MLDSAParameters.ml_dsa_65, ml);
+        } catch (IllegalArgumentException e) {
+            throw new CryptoException.Malformed("invalid identity public key");
+        }
+        return new IdentityPublicKey(ed, ml);
     }
 
     @Override

@@ -113,9 +113,14 @@ class EnvelopeTest {
     void publicBundlesRoundTripAndRejectForgedSelfSignatures() throws Exception {
         byte[] encoded = alice.publicBundle().toBytes();
         assertEquals(alice.publicBundle().fingerprint(), PublicBundle.fromBytes(encoded).fingerprint());
+        // another user's identity key in front of alice's encryption key and signature
         byte[] forged = encoded.clone();
-        forged[10] ^= 1; // inside the Ed25519 key
+        byte[] mallorys = mallory.publicBundle().toBytes();
+        System.arraycopy(mallorys, 0, forged, 0, 3 + 2 + 32 + 2 + 1952);
         assertThrows(CryptoException.BadSignature.class, () -> PublicBundle.fromBytes(forged));
+        byte[] garbled = encoded.clone();
+        garbled[10] ^= 1; // inside the Ed25519 key: a bad point or a bad signature, either way refused
+        assertThrows(CryptoException.class, () -> PublicBundle.fromBytes(garbled));
     }
 
     @Test
