@@ -141,6 +141,18 @@ wait_up() {
   done
 }
 
+# Waits until the component's log shows PATTERN, failing early if the process died.
+wait_log() {
+  local name=$1 pattern=$2 timeout=$3 pid deadline
+  pid=$(pid_of "$name")
+  deadline=$((SECONDS + timeout))
+  until grep -q "$pattern" "$LOGS/$name.log" 2>/dev/null; do
+    alive "$pid" || { tail -n 30 "$LOGS/$name.log" >&2; die "$name exited during start-up"; }
+    ((SECONDS < deadline)) || die "$name not ready after ${timeout}s"
+    sleep 0.5
+  done
+}
+
 # PostgreSQL refuses to run as root; as root its programs run in a user namespace (as zonky does).
 pg_exec() {
   if [[ $(id -u) -eq 0 ]]; then unshare -U "$@"; else "$@"; fi
@@ -241,18 +253,13 @@ start_postgres() {
         || die "creating databases failed, see $LOGS/postgres-init.log"
   fi
   say "starting PostgreSQL on 127.0.0.1:$PG_PORT"
-  if [[ $(id -u) -eq 0 ]]; then
-    spawn postgres unshare -U "$pg/bin/bin/postgres" -D "$pg/data" -p "$PG_PORT" -c listen_addresses=127.0.0.1 -c unix_socket_directories=
-  else
-    spawn postgres "$pg/bin/bin/postgres" -D "$pg/data" -p "$PG_PORT" -c listen_addresses=127.0.0.1 -c unix_socket_directories=
-  fi
-  local pid deadline=$((SECONDS + 60))
+  local as_root=()
+  [[ $(id -u) -eq 0 ]] && as_root=(unshare -U)
+  spawn postgres ${as_root[@]+"${as_root[@]}"} "$pg/bin/bin/postgres" -D "$pg/data" -p "$PG_PORT" \
+      -c listen_addresses=127.0.0.1 -c unix_socket_directories=
+  wait_log postgres "database system is ready to accept connections" 60
+  local pid
   pid=$(pid_of postgres)
-  until grep -q "database system is ready to accept connections" "$LOGS/postgres.log" 2>/dev/null; do
-    alive "$pid" || { tail -n 20 "$LOGS/postgres.log" >&2; die "PostgreSQL exited during start-up"; }
-    ((SECONDS < deadline)) || die "PostgreSQL not ready after 60 s"
-    sleep 0.5
-  done
   # the server that answers must be ours: its postmaster.pid names our PID and port
   [[ $(sed -n 1p "$pg/data/postmaster.pid") == "$pid" && $(sed -n 4p "$pg/data/postmaster.pid") == "$PG_PORT" ]] \
     || die "PostgreSQL on port $PG_PORT is not the one sealpost started"
@@ -277,13 +284,7 @@ start_kafka() {
   fi
   say "starting Kafka (KRaft) on 127.0.0.1:$KAFKA_PORT"
   spawn kafka java "${java_opts[@]}" -cp "$cp" kafka.Kafka "$kafka/server.properties"
-  local pid deadline=$((SECONDS + 90))
-  pid=$(pid_of kafka)
-  until grep -q "Kafka Server started" "$LOGS/kafka.log" 2>/dev/null; do
-    alive "$pid" || { tail -n 30 "$LOGS/kafka.log" >&2; die "Kafka exited during start-up"; }
-    ((SECONDS < deadline)) || die "Kafka not ready after 90 s"
-    sleep 0.5
-  done
+  wait_log kafka "Kafka Server started" 90
   for topic in security-events security-events-dlq; do
     java -Xmx128m -Dlog4j2.configurationFile="$LOCAL/kafka/log4j2.properties" -cp "$cp" \
         org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$KAFKA_PORT" --create --if-not-exists \

@@ -2,6 +2,7 @@ package dev.sealpost.systemtests;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sealpost.testing.LoopbackPorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -10,9 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -63,7 +61,7 @@ class LocalStackIT {
         Files.createDirectories(home);
         for (String name : List.of("PG", "KAFKA", "KAFKA_CONTROLLER", "KEYCLOAK", "KEYCLOAK_MANAGEMENT",
                 "GATEWAY", "KEY_SERVICE", "MAIL_SERVICE", "AUDIT_SERVICE")) {
-            PORTS.put(name, freePort());
+            PORTS.put(name, LoopbackPorts.findFree());
         }
         Result up = sealpost(Duration.ofMinutes(20), "up");
         System.out.println(up.output());
@@ -140,7 +138,7 @@ class LocalStackIT {
                     pid.getKey() + " (pid " + pid.getValue() + ") still runs after down");
         }
         for (var port : PORTS.entrySet()) {
-            assertTrue(isFree(port.getValue()), port.getKey() + " port " + port.getValue() + " still held after down");
+            assertTrue(LoopbackPorts.isFree(port.getValue()), port.getKey() + " port " + port.getValue() + " still held after down");
         }
     }
 
@@ -194,26 +192,6 @@ class LocalStackIT {
 
     private static JsonNode getJson(String url) throws IOException, InterruptedException {
         return JSON.readTree(get(url).body());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    /**
-     * Free means a server could listen there now. SO_REUSEADDR as every server sets it: connections the
-     * stopped server closed linger in TIME_WAIT for a minute, which blocks only a bind without it.
-     */
-    private static boolean isFree(int port) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static void deleteRecursively(Path path) throws IOException {
