@@ -13,7 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EnvelopeTest {
 
@@ -62,9 +61,6 @@ class EnvelopeTest {
     void anEnvelopeResignedBySomeoneElseFails() throws Exception {
         byte[] envelope = Envelope.seal(EnvelopeContent.of("s", "b"), List.of(bob.publicBundle()), alice);
         // mallory replaces the trailing signature with hers over the same header and ciphertexts
-        HybridSignature original = HybridSignature.fromBytes(
-                java.util.Arrays.copyOfRange(envelope, envelope.length - HybridSignature.ENCODED_LENGTH, envelope.length));
-        assertTrue(original.toBytes().length == HybridSignature.ENCODED_LENGTH);
         byte[] forged = envelope.clone();
         byte[] malloryEnvelope = Envelope.seal(EnvelopeContent.of("s", "b"), List.of(bob.publicBundle()), mallory);
         System.arraycopy(malloryEnvelope, malloryEnvelope.length - HybridSignature.ENCODED_LENGTH,
@@ -96,15 +92,14 @@ class EnvelopeTest {
     }
 
     @Test
-    void dropingTheLastSegmentIsDetected() throws Exception {
-        // a part of exactly two segments; cut the second one out and fix up the declared length
+    void aTruncatedMultiSegmentEnvelopeIsMalformed() throws Exception {
         int segment = EnvelopeFormat.MIN_SEGMENT_SIZE;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Envelope.seal(EnvelopeContent.builder().subject("").body(new byte[2 * segment]).build(),
                 List.of(bob.publicBundle()), alice, out, segment);
         byte[] envelope = out.toByteArray();
-        // any change to the ciphertext is caught by the signature first; the segment flags catch it
-        // even for a sender that signs a truncated part, see SegmentedAeadTest
+        // the framing catches a cut; a dropped or reordered segment inside a part is caught by the
+        // segment nonces (SegmentedAeadTest) and, before that, by the signature
         byte[] truncated = java.util.Arrays.copyOf(envelope, envelope.length - 1);
         assertThrows(CryptoException.Malformed.class, () -> Envelope.open(truncated, bob, alice.publicBundle()));
     }
