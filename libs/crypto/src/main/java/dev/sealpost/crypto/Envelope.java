@@ -18,6 +18,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -93,14 +97,12 @@ public final class Envelope {
 
             ByteWriter toBeSigned = new ByteWriter(32 * (parts.size() + 1)).bytes(headerDigest);
             for (int i = 0; i < parts.size(); i++) {
-                MessageDigest partDigest = Digests.sha256();
                 byte[] partKey = partKey(contentKey, i);
                 try (InputStream in = parts.get(i).open()) {
-                    new SegmentedAead(partKey, headerDigest, segmentSize).encrypt(in, parts.get(i).length(), out, partDigest);
+                    toBeSigned.bytes(new SegmentedAead(partKey, headerDigest, segmentSize).encrypt(in, parts.get(i).length(), out));
                 } finally {
                     Arrays.fill(partKey, (byte) 0);
                 }
-                toBeSigned.bytes(partDigest.digest());
             }
             byte[] signature = sender.identity().sign(SignaturePurpose.ENVELOPE, toBeSigned.toByteArray()).toBytes();
             out.write(new ByteWriter(4).u32(signature.length).toByteArray());
@@ -117,27 +119,13 @@ public final class Envelope {
     public static OpenedEnvelope open(byte[] envelope, PrivateKeys recipient, PublicBundle claimedSender) throws CryptoException {
         EnvelopeHeader.Framing framing = EnvelopeHeader.Framing.read(envelope);
         EnvelopeHeader header = framing.header();
-        if (!header.sender().equals(claimedSender.fingerprint())) {
-            throw new CryptoException.BadSignature("the envelope names another sender");
-        }
-        byte[] headerDigest = header.digest();
-        ByteWriter toBeSigned = new ByteWriter(32 * (header.parts().size() + 1)).bytes(headerDigest);
+        List<byte[]> partDigests = new ArrayList<>(header.parts().size());
         for (int i = 0; i < header.parts().size(); i++) {
-            MessageDigest partDigest = Digests.sha256();
-            partDigest.update(envelope, framing.partOffsets()[i],
-                    (int) EnvelopeFormat.ciphertextLength(header.parts().get(i).plaintextLength(), header.segmentSize()));
-            toBeSigned.bytes(partDigest.digest());
+            partDigests.add(SegmentedAead.partDigest(SegmentedAead.segmentHashes(envelope, (int) framing.partOffsets()[i],
+                    header.parts().get(i).plaintextLength(), header.segmentSize())));
         }
-        if (!claimedSender.identityKey().verify(SignaturePurpose.ENVELOPE, toBeSigned.toByteArray(), framing.signature())) {
-            throw new CryptoException.BadSignature("the sender's signature does not verify");
-        }
-
-        Fingerprint me = recipient.publicBundle().fingerprint();
-        EnvelopeHeader.RecipientEntry entry = header.recipientEntries().stream()
-                .filter(candidate -> candidate.fingerprint().equals(me))
-                .findFirst()
-                .orElseThrow(CryptoException.NotARecipient::new);
-        byte[] contentKey = unwrapContentKey(entry, header.sender(), recipient);
+        byte[] contentKey = verifyAndUnwrap(framing, partDigests, recipient, claimedSender);
+        byte[] headerDigest = header.digest();
         try {
             List<byte[]> plaintexts = new ArrayList<>(header.parts().size());
             for (int i = 0; i < header.parts().size(); i++) {
@@ -146,7 +134,7 @@ public final class Envelope {
                 byte[] partKey = partKey(contentKey, i);
                 try {
                     new SegmentedAead(partKey, headerDigest, header.segmentSize())
-                            .decrypt(envelope, framing.partOffsets()[i], length, plaintext);
+                            .decrypt(envelope, (int) framing.partOffsets()[i], length, plaintext);
                 } catch (AEADBadTagException e) {
                     plaintexts.forEach(p -> Arrays.fill(p, (byte) 0));
                     Arrays.fill(plaintext, (byte) 0);
@@ -160,6 +148,131 @@ public final class Envelope {
         } finally {
             Arrays.fill(contentKey, (byte) 0);
         }
+    }
+
+    /**
+     * Opens an envelope file into a new directory under {@code outputDirectory}, one file per part,
+     * holding one segment in memory at a time. A first pass hashes the file and verifies the
+     * signature; the second decrypts, checking each segment against the hash the first pass saw, so
+     * a file changed in between fails instead of yielding unsigned plaintext. On any failure the
+     * new directory and everything in it is removed: never partial plaintext on disk either.
+     */
+    public static OpenedFiles open(Path envelopeFile, PrivateKeys recipient, PublicBundle claimedSender, Path outputDirectory)
+            throws CryptoException, IOException {
+        try (FileChannel channel = FileChannel.open(envelopeFile, StandardOpenOption.READ)) {
+            EnvelopeSource source = EnvelopeSource.of(channel);
+            EnvelopeHeader.Framing framing = EnvelopeHeader.Framing.read(source);
+            EnvelopeHeader header = framing.header();
+            int segmentSize = header.segmentSize();
+            List<List<byte[]>> segmentHashes = new ArrayList<>(header.parts().size());
+            List<byte[]> partDigests = new ArrayList<>(header.parts().size());
+            byte[] sealed = new byte[(int) Math.min(segmentSize, maxPartLength(header)) + SegmentedAead.TAG_LENGTH];
+            for (int i = 0; i < header.parts().size(); i++) {
+                List<byte[]> hashes = new ArrayList<>();
+                forEachSegment(source, framing.partOffsets()[i], header.parts().get(i).plaintextLength(), segmentSize, sealed,
+                        (index, last, length) -> hashes.add(Digests.sha256(Arrays.copyOf(sealed, length))));
+                segmentHashes.add(hashes);
+                partDigests.add(SegmentedAead.partDigest(hashes));
+            }
+            byte[] contentKey = verifyAndUnwrap(framing, partDigests, recipient, claimedSender);
+            Path directory = Files.createTempDirectory(outputDirectory, "opened-");
+            boolean complete = false;
+            try {
+                List<Path> files = new ArrayList<>(header.parts().size());
+                byte[] plain = new byte[sealed.length];
+                for (int i = 0; i < header.parts().size(); i++) {
+                    Path file = directory.resolve(OpenedFiles.fileName(i));
+                    files.add(file);
+                    byte[] partKey = partKey(contentKey, i);
+                    List<byte[]> expected = segmentHashes.get(i);
+                    SegmentedAead aead = new SegmentedAead(partKey, header.digest(), segmentSize);
+                    int part = i;
+                    try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                        forEachSegment(source, framing.partOffsets()[i], header.parts().get(i).plaintextLength(), segmentSize, sealed,
+                                (index, last, length) -> {
+                                    if (!MessageDigest.isEqual(expected.get((int) index), Digests.sha256(Arrays.copyOf(sealed, length)))) {
+                                        throw new CryptoException.Tampered("the envelope file changed while it was opened");
+                                    }
+                                    try {
+                                        out.write(plain, 0, aead.decryptSegment(index, last, sealed, 0, length, plain, 0));
+                                    } catch (AEADBadTagException e) {
+                                        throw new CryptoException.Tampered("part " + part + " does not decrypt");
+                                    }
+                                });
+                    } finally {
+                        Arrays.fill(partKey, (byte) 0);
+                    }
+                }
+                Arrays.fill(plain, (byte) 0);
+                complete = true;
+                return new OpenedFiles(header.sender(), directory, files);
+            } finally {
+                Arrays.fill(contentKey, (byte) 0);
+                if (!complete) {
+                    deleteQuietly(directory);
+                }
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    @FunctionalInterface
+    private interface SegmentVisitor {
+        void accept(long index, boolean last, int sealedLength) throws CryptoException, IOException;
+    }
+
+    /** Reads a part's sealed segments one by one into {@code buffer} and hands each to {@code visitor}. */
+    private static void forEachSegment(EnvelopeSource source, long offset, long plaintextLength, int segmentSize, byte[] buffer,
+            SegmentVisitor visitor) throws CryptoException, IOException {
+        long segments = SegmentedAead.segmentCount(plaintextLength, segmentSize);
+        long position = offset;
+        long remaining = plaintextLength;
+        for (long index = 0; index < segments; index++) {
+            int sealedLength = (int) Math.min(segmentSize, remaining) + SegmentedAead.TAG_LENGTH;
+            source.read(position, buffer, 0, sealedLength);
+            visitor.accept(index, index == segments - 1, sealedLength);
+            position += sealedLength;
+            remaining -= sealedLength - SegmentedAead.TAG_LENGTH;
+        }
+    }
+
+    private static long maxPartLength(EnvelopeHeader header) {
+        return header.parts().stream().mapToLong(EnvelopeHeader.PartInfo::plaintextLength).max().orElse(0);
+    }
+
+    private static void deleteQuietly(Path directory) {
+        try (var files = Files.list(directory)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Files.deleteIfExists(file);
+            }
+            Files.deleteIfExists(directory);
+        } catch (IOException ignored) {
+            // the original failure is what the caller needs to see
+        }
+    }
+
+    /**
+     * The checks every open makes before any decryption, in order: sender fingerprint, signature over
+     * the header and the part digests, recipient entry, key unwrap. Returns the content key.
+     */
+    private static byte[] verifyAndUnwrap(EnvelopeHeader.Framing framing, List<byte[]> partDigests, PrivateKeys recipient,
+            PublicBundle claimedSender) throws CryptoException {
+        EnvelopeHeader header = framing.header();
+        if (!header.sender().equals(claimedSender.fingerprint())) {
+            throw new CryptoException.BadSignature("the envelope names another sender");
+        }
+        ByteWriter toBeSigned = new ByteWriter(32 * (partDigests.size() + 1)).bytes(header.digest());
+        partDigests.forEach(toBeSigned::bytes);
+        if (!claimedSender.identityKey().verify(SignaturePurpose.ENVELOPE, toBeSigned.toByteArray(), framing.signature())) {
+            throw new CryptoException.BadSignature("the sender's signature does not verify");
+        }
+        Fingerprint me = recipient.publicBundle().fingerprint();
+        EnvelopeHeader.RecipientEntry entry = header.recipientEntries().stream()
+                .filter(candidate -> candidate.fingerprint().equals(me))
+                .findFirst()
+                .orElseThrow(CryptoException.NotARecipient::new);
+        return unwrapContentKey(entry, header.sender(), recipient);
     }
 
     private static HPKE hpke() {

@@ -39,12 +39,7 @@ public final class EnvelopeFormat {
     private EnvelopeFormat() {
     }
 
-    /** Number of segments of a part: at least one, so an empty part still carries a tag. */
-    static long segmentCount(long plaintextLength, int segmentSize) {
-        return Math.max(1, (plaintextLength + segmentSize - 1) / segmentSize);
-    }
-
     static long ciphertextLength(long plaintextLength, int segmentSize) {
-        return plaintextLength + segmentCount(plaintextLength, segmentSize) * TAG_LENGTH;
+        return plaintextLength + dev.sealpost.crypto.internal.SegmentedAead.segmentCount(plaintextLength, segmentSize) * TAG_LENGTH;
     }
 }

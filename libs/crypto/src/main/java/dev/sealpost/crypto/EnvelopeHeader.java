@@ -90,31 +90,64 @@ public final class EnvelopeHeader {
     }
 
     /** The envelope split into its fields, with every length checked against the data present. */
-    record Framing(EnvelopeHeader header, int[] partOffsets, HybridSignature signature) {
+    record Framing(EnvelopeHeader header, long[] partOffsets, HybridSignature signature) {
+
+        /** Magic, version and the header's u32 length. */
+        private static final int PREFIX_LENGTH = 4 + 1 + 4;
 
         static Framing read(byte[] envelope) throws CryptoException {
-            ByteReader reader = new ByteReader(envelope);
+            return read(EnvelopeSource.of(envelope));
+        }
+
+        /**
+         * Reads only the prefix, the header and the signature; parts are located by arithmetic, never
+         * loaded. Every length is checked against the limits and the data present before anything of
+         * that length is allocated.
+         */
+        static Framing read(EnvelopeSource source) throws CryptoException {
+            long size = source.size();
             try {
-                byte[] magic = reader.bytes(EnvelopeFormat.MAGIC.length);
+                if (size < PREFIX_LENGTH) {
+                    throw new ByteReader.TruncatedException();
+                }
+                ByteReader prefix = new ByteReader(source.read(0, PREFIX_LENGTH));
+                byte[] magic = prefix.bytes(EnvelopeFormat.MAGIC.length);
                 if (!Arrays.equals(magic, EnvelopeFormat.MAGIC)) {
                     throw new CryptoException.Malformed("not a Sealpost envelope");
                 }
-                int version = reader.u8();
+                int version = prefix.u8();
                 if (version != EnvelopeFormat.VERSION) {
                     throw new CryptoException.UnsupportedVersion("envelope version " + version);
                 }
-                byte[] headerBytes = reader.lengthPrefixed(EnvelopeFormat.MAX_HEADER_LENGTH);
-                EnvelopeHeader header = readHeader(headerBytes);
-
-                int[] offsets = new int[header.parts.size()];
-                for (int i = 0; i < offsets.length; i++) {
-                    offsets[i] = reader.position();
-                    reader.skip(EnvelopeFormat.ciphertextLength(header.parts.get(i).plaintextLength(), header.segmentSize));
+                long headerLength = prefix.u32();
+                if (headerLength > EnvelopeFormat.MAX_HEADER_LENGTH) {
+                    throw new ByteReader.LimitExceededException();
                 }
-                HybridSignature signature = HybridSignature.fromBytes(reader.lengthPrefixed(HybridSignature.ENCODED_LENGTH));
-                if (reader.remaining() != 0) {
+                if (headerLength > size - PREFIX_LENGTH) {
+                    throw new ByteReader.TruncatedException();
+                }
+                EnvelopeHeader header = readHeader(source.read(PREFIX_LENGTH, (int) headerLength));
+
+                long position = PREFIX_LENGTH + headerLength;
+                long[] offsets = new long[header.parts.size()];
+                for (int i = 0; i < offsets.length; i++) {
+                    offsets[i] = position;
+                    position += EnvelopeFormat.ciphertextLength(header.parts.get(i).plaintextLength(), header.segmentSize);
+                }
+                if (position > size - 4) {
+                    throw new ByteReader.TruncatedException();
+                }
+                long signatureLength = new ByteReader(source.read(position, 4)).u32();
+                if (signatureLength > HybridSignature.ENCODED_LENGTH) {
+                    throw new ByteReader.LimitExceededException();
+                }
+                if (signatureLength > size - position - 4) {
+                    throw new ByteReader.TruncatedException();
+                }
+                if (signatureLength < size - position - 4) {
                     throw new CryptoException.Malformed("trailing bytes after the envelope");
                 }
+                HybridSignature signature = HybridSignature.fromBytes(source.read(position + 4, (int) signatureLength));
                 return new Framing(header, offsets, signature);
             } catch (ByteReader.TruncatedException e) {
                 throw new CryptoException.Malformed("truncated envelope");

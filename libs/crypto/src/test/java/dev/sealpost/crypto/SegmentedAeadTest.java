@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import javax.crypto.AEADBadTagException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -22,8 +23,29 @@ class SegmentedAeadTest {
 
     private byte[] encrypt(byte[] plaintext) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new SegmentedAead(key, aad, SEGMENT).encrypt(new ByteArrayInputStream(plaintext), plaintext.length, out, Digests.sha256());
+        new SegmentedAead(key, aad, SEGMENT).encrypt(new ByteArrayInputStream(plaintext), plaintext.length, out);
         return out.toByteArray();
+    }
+
+    @Test
+    void theDigestOfParallelSealingIsTheHashOfTheSegmentHashesInOrder() throws Exception {
+        // several batches of 256 segments each, spread over the worker threads
+        byte[] plaintext = new byte[600 * SEGMENT + 123];
+        new Random(7).nextBytes(plaintext);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] digest = new SegmentedAead(key, aad, SEGMENT).encrypt(new ByteArrayInputStream(plaintext), plaintext.length, out);
+        byte[] ciphertext = out.toByteArray();
+
+        MessageDigest expected = Digests.sha256();
+        int sealed = SEGMENT + SegmentedAead.TAG_LENGTH;
+        for (int offset = 0; offset < ciphertext.length; offset += sealed) {
+            expected.update(Digests.sha256(Arrays.copyOfRange(ciphertext, offset, Math.min(offset + sealed, ciphertext.length))));
+        }
+        assertArrayEquals(expected.digest(), digest);
+        assertArrayEquals(digest, SegmentedAead.partDigest(SegmentedAead.segmentHashes(ciphertext, 0, plaintext.length, SEGMENT)));
+        byte[] decrypted = new byte[plaintext.length];
+        new SegmentedAead(key, aad, SEGMENT).decrypt(ciphertext, 0, plaintext.length, decrypted);
+        assertArrayEquals(plaintext, decrypted);
     }
 
     @Test

@@ -5,11 +5,13 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,110 +24,104 @@ import java.util.concurrent.Future;
  * The key must be used for one part only (the envelope derives a fresh key per part).
  *
  * <p>Nonce (12 bytes) = 7 zero bytes || u32 segment index || u8 last (1 on the final segment).
+ *
+ * <p>The digest of a part that the sender signs is SHA-256 over the SHA-256 of each sealed segment
+ * ({@link #partDigest}). Hashing segment by segment rather than the part as one stream lets the
+ * segments of a batch be encrypted and hashed on all cores at once: SHA-256 costs more per byte
+ * than AES-GCM here, and a single sequential hash capped sealing at about half the AES-GCM rate.
  */
 public final class SegmentedAead {
 
     public static final int TAG_LENGTH = 16;
+    public static final int HASH_LENGTH = 32;
 
-    private final Cipher cipher;
+    /** Plaintext read and sealed per batch; the segments of one batch are spread over the cores. */
+    private static final int BATCH_BYTES = 1024 * 1024;
+    private static final int WORKERS = Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
+    /** Daemon helpers shared by all encryptions; the calling thread always takes one slice itself. */
+    private static final ExecutorService HELPERS = WORKERS == 1 ? null : Executors.newFixedThreadPool(WORKERS - 1, runnable -> {
+        Thread thread = new Thread(runnable, "sealpost-segment-sealer");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     private final SecretKeySpec key;
     private final byte[] associatedData;
     private final int segmentSize;
-    private final byte[] nonce = new byte[12];
+    /** One cipher and one digest per worker slot; a slot is used by one thread at a time. */
+    private final Cipher[] ciphers = new Cipher[WORKERS];
+    private final MessageDigest[] digests = new MessageDigest[WORKERS];
 
     public SegmentedAead(byte[] key, byte[] associatedData, int segmentSize) {
-        try {
-            this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("every Java runtime has AES/GCM", e);
-        }
         this.key = new SecretKeySpec(key, "AES");
         this.associatedData = associatedData;
         this.segmentSize = segmentSize;
     }
 
-    /** Ciphertext handed to the hashing thread in batches of about this size, to keep hand-offs rare. */
-    private static final int HASH_BATCH_BYTES = 1024 * 1024;
+    /** Number of segments of a part: at least one, so an empty part still carries a tag. */
+    public static long segmentCount(long plaintextLength, int segmentSize) {
+        return Math.max(1, (plaintextLength + segmentSize - 1) / segmentSize);
+    }
+
+    /** The signed digest of a part: SHA-256 over its segments' hashes, in order. */
+    public static byte[] partDigest(List<byte[]> segmentHashes) {
+        MessageDigest digest = Digests.sha256();
+        segmentHashes.forEach(digest::update);
+        return digest.digest();
+    }
 
     /**
-     * Encrypts exactly {@code length} bytes from {@code in}; writes ciphertext to {@code out} and into
-     * {@code digest}. Sealed segments are collected in a batch of about 1 MiB; while the next batch is
-     * encrypted, the previous one is hashed on another thread, so on two cores SHA-256 and AES-GCM
-     * (which cost about the same per byte) overlap instead of adding up.
+     * Encrypts exactly {@code length} bytes from {@code in} and writes the ciphertext to {@code out}.
+     * Returns the part digest ({@link #partDigest}) of what was written.
      */
-    public void encrypt(InputStream in, long length, OutputStream out, MessageDigest digest) throws IOException {
-        int plainSize = (int) Math.min(segmentSize, Math.max(length, 0));
-        int sealedSize = plainSize + TAG_LENGTH;
-        int perBatch = Math.max(1, HASH_BATCH_BYTES / sealedSize);
-        long segments = Math.max(1, (length + segmentSize - 1) / segmentSize);
-        perBatch = (int) Math.min(perBatch, segments);
-        byte[] plain = new byte[plainSize];
-        byte[][] batches = {new byte[perBatch * sealedSize], segments > perBatch ? new byte[perBatch * sealedSize] : null};
-        int current = 0;
-        int filled = 0;
+    public byte[] encrypt(InputStream in, long length, OutputStream out) throws IOException {
+        long segments = segmentCount(length, segmentSize);
+        int perBatch = (int) Math.min(Math.max(1, BATCH_BYTES / segmentSize), segments);
+        int plainCapacity = (int) Math.min((long) perBatch * segmentSize, length);
+        byte[] plain = new byte[plainCapacity];
+        byte[] sealed = new byte[plainCapacity + perBatch * TAG_LENGTH];
+        byte[] hashes = new byte[perBatch * HASH_LENGTH];
+        MessageDigest partDigest = Digests.sha256();
         long remaining = length;
-        Future<?> pendingHash = null;
-        try {
-            for (long index = 0; index < segments; index++) {
-                int chunk = (int) Math.min(segmentSize, remaining);
-                readFully(in, plain, chunk);
-                filled += crypt(Cipher.ENCRYPT_MODE, index, index == segments - 1, plain, 0, chunk, batches[current], filled);
-                remaining -= chunk;
-                boolean batchFull = (index + 1) % perBatch == 0 || index == segments - 1;
-                if (batchFull) {
-                    // the previous batch must be hashed before this one enters the digest (order) and
-                    // before its buffer is reused
-                    awaitHash(pendingHash);
-                    byte[] batch = batches[current];
-                    int batchLength = filled;
-                    out.write(batch, 0, batchLength);
-                    if (segments <= perBatch) {
-                        digest.update(batch, 0, batchLength);
-                        pendingHash = null;
-                    } else {
-                        pendingHash = HASHER.submit(() -> digest.update(batch, 0, batchLength));
-                    }
-                    current ^= 1;
-                    filled = 0;
+        for (long first = 0; first < segments; ) {
+            int count = (int) Math.min(perBatch, segments - first);
+            int batchPlain = (int) Math.min((long) count * segmentSize, remaining);
+            readFully(in, plain, batchPlain);
+            long firstIndex = first;
+            inParallel(count, (slot, from, to) -> {
+                for (int s = from; s < to; s++) {
+                    int plainOffset = s * segmentSize;
+                    int chunk = Math.min(segmentSize, batchPlain - plainOffset);
+                    int sealedOffset = s * (segmentSize + TAG_LENGTH);
+                    long index = firstIndex + s;
+                    int written = crypt(slot, Cipher.ENCRYPT_MODE, index, index == segments - 1,
+                            plain, plainOffset, chunk, sealed, sealedOffset);
+                    hashInto(slot, sealed, sealedOffset, written, hashes, s * HASH_LENGTH);
                 }
-            }
-            awaitHash(pendingHash);
-            pendingHash = null;
-        } finally {
-            if (pendingHash != null) {
-                pendingHash.cancel(false);
-                awaitQuietly(pendingHash);
-            }
+            });
+            out.write(sealed, 0, batchPlain + count * TAG_LENGTH);
+            partDigest.update(hashes, 0, count * HASH_LENGTH);
+            remaining -= batchPlain;
+            first += count;
         }
+        return partDigest.digest();
     }
 
-    /** One daemon thread shared by all encryptions; hashing is short and strictly ordered per part. */
-    private static final ExecutorService HASHER = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "sealpost-segment-hasher");
-        thread.setDaemon(true);
-        return thread;
-    });
-
-    private static void awaitHash(Future<?> pending) throws IOException {
-        if (pending == null) {
-            return;
+    /** The hash of each sealed segment of a part held in memory at {@code offset}. */
+    public static List<byte[]> segmentHashes(byte[] ciphertext, int offset, long plaintextLength, int segmentSize) {
+        long segments = segmentCount(plaintextLength, segmentSize);
+        List<byte[]> hashes = new ArrayList<>((int) segments);
+        MessageDigest digest = Digests.sha256();
+        int position = offset;
+        long remaining = plaintextLength;
+        for (long index = 0; index < segments; index++) {
+            int sealedLength = (int) Math.min(segmentSize, remaining) + TAG_LENGTH;
+            digest.update(ciphertext, position, sealedLength);
+            hashes.add(digest.digest());
+            position += sealedLength;
+            remaining -= sealedLength - TAG_LENGTH;
         }
-        try {
-            pending.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while hashing");
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("hashing failed", e.getCause());
-        }
-    }
-
-    private static void awaitQuietly(Future<?> pending) {
-        try {
-            pending.get();
-        } catch (Exception ignored) {
-            // only called while another failure is already propagating
-        }
+        return hashes;
     }
 
     /**
@@ -133,26 +129,35 @@ public final class SegmentedAead {
      * Throws on the first segment that fails; the caller discards any output then.
      */
     public void decrypt(byte[] ciphertext, int offset, long plaintextLength, byte[] plaintext) throws AEADBadTagException {
-        long segments = Math.max(1, (plaintextLength + segmentSize - 1) / segmentSize);
+        long segments = segmentCount(plaintextLength, segmentSize);
         int in = offset;
         int out = 0;
         for (long index = 0; index < segments; index++) {
             int chunk = (int) Math.min(segmentSize, plaintextLength - out);
-            try {
-                cipher.init(Cipher.DECRYPT_MODE, key, parameters(index, index == segments - 1));
-                cipher.updateAAD(associatedData);
-                out += cipher.doFinal(ciphertext, in, chunk + TAG_LENGTH, plaintext, out);
-            } catch (AEADBadTagException e) {
-                throw e;
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("AES-GCM failed", e);
-            }
+            out += decryptSegment(index, index == segments - 1, ciphertext, in, chunk + TAG_LENGTH, plaintext, out);
             in += chunk + TAG_LENGTH;
         }
     }
 
-    private int crypt(int mode, long index, boolean last, byte[] input, int offset, int length, byte[] output, int outputOffset) {
+    /** Decrypts one sealed segment; for callers that read segments one at a time (files). */
+    public int decryptSegment(long index, boolean last, byte[] sealed, int offset, int sealedLength, byte[] plaintext,
+            int plaintextOffset) throws AEADBadTagException {
         try {
+            Cipher cipher = cipher(0);
+            cipher.init(Cipher.DECRYPT_MODE, key, parameters(index, last));
+            cipher.updateAAD(associatedData);
+            return cipher.doFinal(sealed, offset, sealedLength, plaintext, plaintextOffset);
+        } catch (AEADBadTagException e) {
+            throw e;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM failed", e);
+        }
+    }
+
+    private int crypt(int slot, int mode, long index, boolean last, byte[] input, int offset, int length, byte[] output,
+            int outputOffset) {
+        try {
+            Cipher cipher = cipher(slot);
             cipher.init(mode, key, parameters(index, last));
             cipher.updateAAD(associatedData);
             return cipher.doFinal(input, offset, length, output, outputOffset);
@@ -161,10 +166,38 @@ public final class SegmentedAead {
         }
     }
 
-    private GCMParameterSpec parameters(long index, boolean last) {
+    private void hashInto(int slot, byte[] data, int offset, int length, byte[] hashes, int hashOffset) {
+        MessageDigest digest = digests[slot];
+        if (digest == null) {
+            digest = Digests.sha256();
+            digests[slot] = digest;
+        }
+        digest.update(data, offset, length);
+        try {
+            digest.digest(hashes, hashOffset, HASH_LENGTH);
+        } catch (java.security.DigestException e) {
+            throw new IllegalStateException("SHA-256 failed", e);
+        }
+    }
+
+    private Cipher cipher(int slot) {
+        Cipher cipher = ciphers[slot];
+        if (cipher == null) {
+            try {
+                cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("every Java runtime has AES/GCM", e);
+            }
+            ciphers[slot] = cipher;
+        }
+        return cipher;
+    }
+
+    private static GCMParameterSpec parameters(long index, boolean last) {
         if (index > 0xffffffffL) {
             throw new IllegalStateException("too many segments");
         }
+        byte[] nonce = new byte[12];
         nonce[7] = (byte) (index >>> 24);
         nonce[8] = (byte) (index >>> 16);
         nonce[9] = (byte) (index >>> 8);
@@ -173,7 +206,59 @@ public final class SegmentedAead {
         return new GCMParameterSpec(TAG_LENGTH * 8, nonce);
     }
 
-    private static void readFully(InputStream in, byte[] buffer, int length) throws IOException {
+    @FunctionalInterface
+    private interface Slice {
+        void run(int slot, int from, int to);
+    }
+
+    /** Splits {@code count} segments into contiguous slices, one per worker slot, and waits for all. */
+    private static void inParallel(int count, Slice slice) throws IOException {
+        int slots = Math.min(WORKERS, count);
+        if (slots == 1) {
+            slice.run(0, 0, count);
+            return;
+        }
+        List<Future<?>> helpers = new ArrayList<>(slots - 1);
+        for (int slot = 1; slot < slots; slot++) {
+            int from = count * slot / slots;
+            int to = count * (slot + 1) / slots;
+            int helperSlot = slot;
+            helpers.add(HELPERS.submit(() -> slice.run(helperSlot, from, to)));
+        }
+        RuntimeException failure = null;
+        try {
+            slice.run(0, 0, count / slots);
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        // wait for every helper even after a failure: they write into buffers the caller reuses
+        boolean interrupted = false;
+        for (Future<?> helper : helpers) {
+            while (true) {
+                try {
+                    helper.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    if (failure == null) {
+                        failure = e.getCause() instanceof RuntimeException runtime ? runtime
+                                : new IllegalStateException("segment sealing failed", e.getCause());
+                    }
+                    break;
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while sealing");
+        }
+    }
+
+    public static void readFully(InputStream in, byte[] buffer, int length) throws IOException {
         int read = 0;
         while (read < length) {
             int n = in.read(buffer, read, length - read);

@@ -1,0 +1,54 @@
+package dev.sealpost.crypto;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The verified plaintext of an envelope opened from a file: one file per part in a directory of its
+ * own. Only {@link Envelope#open(Path, PrivateKeys, PublicBundle, Path)} creates one, after every
+ * check passed and every part decrypted.
+ */
+public final class OpenedFiles {
+
+    private final Fingerprint sender;
+    private final Path directory;
+    private final List<Path> parts;
+
+    OpenedFiles(Fingerprint sender, Path directory, List<Path> parts) {
+        this.sender = sender;
+        this.directory = directory;
+        this.parts = List.copyOf(parts);
+    }
+
+    static String fileName(int partIndex) {
+        return switch (partIndex) {
+            case 0 -> "subject";
+            case 1 -> "body";
+            default -> "attachment-" + (partIndex - 1);
+        };
+    }
+
+    public Fingerprint sender() {
+        return sender;
+    }
+
+    /** The directory that holds the part files; the caller owns it and deletes it when done. */
+    public Path directory() {
+        return directory;
+    }
+
+    public String subject() throws IOException {
+        return Files.readString(parts.get(0), StandardCharsets.UTF_8);
+    }
+
+    public Path body() {
+        return parts.get(1);
+    }
+
+    public List<Path> attachments() {
+        return parts.subList(2, parts.size());
+    }
+}

@@ -1,0 +1,57 @@
+package dev.sealpost.events;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SecurityEventCodecTest {
+
+    @Test
+    void roundTripsThroughJson() {
+        SecurityEvent event = SecurityEvent.of(SecurityEventType.PASSPORT_ISSUED, "key-service")
+                .tenant("acme")
+                .actor(new SecurityEvent.Actor("http://localhost:18080/realms/acme", "f81d4fae", "carol@acme.test"))
+                .target("mail-service").sourceIp("203.0.113.9").requestId("r-1").build();
+        String json = SecurityEventCodec.toJson(event);
+        assertEquals(event, SecurityEventCodec.fromJson(json));
+        assertTrue(json.contains("\"type\":\"PASSPORT_ISSUED\""), json);
+        assertTrue(json.contains("\"time\":\"20"), "ISO-8601 time, not a number: " + json);
+    }
+
+    @Test
+    void refusesUnknownTypesAndFieldsAndMissingIds() {
+        String good = SecurityEventCodec.toJson(SecurityEvent.of(SecurityEventType.SIGNING_KEY_CREATED, "key-service").tenant("consumer").build());
+        assertThrows(IllegalArgumentException.class, () -> SecurityEventCodec.fromJson(good.replace("SIGNING_KEY_CREATED", "NOPE")));
+        assertThrows(IllegalArgumentException.class, () -> SecurityEventCodec.fromJson(good.replace("{\"id\"", "{\"extra\":1,\"id\"")));
+        assertThrows(IllegalArgumentException.class, () -> SecurityEventCodec.fromJson(good.replaceFirst("\"id\":\"[^\"]+\",", "")));
+        assertThrows(IllegalArgumentException.class, () -> SecurityEventCodec.fromJson("not json"));
+    }
+
+    @Test
+    void idsAreVersion7UniqueAndTimeOrdered() {
+        Set<UUID> seen = new HashSet<>();
+        UUID previous = UuidV7.next();
+        for (int i = 0; i < 10_000; i++) {
+            UUID id = UuidV7.next();
+            assertEquals(7, id.version());
+            assertEquals(2, id.variant());
+            assertTrue(seen.add(id));
+            assertTrue((id.getMostSignificantBits() >>> 16) >= (previous.getMostSignificantBits() >>> 16));
+            previous = id;
+        }
+    }
+
+    @Test
+    void longFieldsAreTruncated() {
+        SecurityEvent event = SecurityEvent.of(SecurityEventType.PASSPORT_REFUSED, "key-service").tenant("acme")
+                .userAgent("x".repeat(5000)).failure("kid_unknown").build();
+        assertEquals(SecurityEvent.MAX_FIELD_LENGTH, event.userAgent().length());
+        assertEquals(SecurityEvent.Outcome.FAILURE, event.outcome());
+    }
+}
