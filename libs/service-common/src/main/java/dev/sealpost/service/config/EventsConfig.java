@@ -5,7 +5,8 @@ import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
 
-/** Where security events go. Environment: SEALPOST_EVENTS_TOPIC, SEALPOST_EVENTS_READINESS_TIMEOUT. */
+/** Where security events go. Environment: SEALPOST_EVENTS_TOPIC, SEALPOST_EVENTS_READINESS_TIMEOUT,
+ * SEALPOST_EVENTS_RELAY_INTERVAL, SEALPOST_EVENTS_RELAY_BATCH_SIZE. */
 @ConfigMapping(prefix = "sealpost.events")
 public interface EventsConfig {
 
@@ -16,4 +17,12 @@ public interface EventsConfig {
     /** How long the readiness check waits for Kafka before it reports DOWN. */
     @WithDefault("5s")
     Duration readinessTimeout();
+
+    /** How often the outbox relay looks for unpublished events (SEALPOST_EVENTS_RELAY_INTERVAL). */
+    @WithDefault("1s")
+    Duration relayInterval();
+
+    /** Events published per relay transaction. */
+    @WithDefault("200")
+    int relayBatchSize();
 }

@@ -27,6 +27,21 @@ public class ProblemExceptionMappers {
     }
 
     @ServerExceptionMapper
+    public RestResponse<Problem> mapProblem(ProblemException exception) {
+        RestResponse.ResponseBuilder<Problem> builder = RestResponse.ResponseBuilder.<Problem>create(exception.status())
+                .entity(Problem.of(exception.status(), exception.title(), exception.getMessage()))
+                .type(Problem.MEDIA_TYPE);
+        exception.headers().forEach(builder::header);
+        return builder.build();
+    }
+
+    /** Unreadable or ill-typed JSON is the caller's mistake: 400, without echoing the parser's message. */
+    @ServerExceptionMapper
+    public RestResponse<Problem> mapBadJson(com.fasterxml.jackson.core.JsonProcessingException exception) {
+        return problem(Problem.of(400, "Bad Request", "The request body is not valid JSON of the expected shape."));
+    }
+
+    @ServerExceptionMapper
     public RestResponse<Problem> mapUnexpected(Exception exception) {
         return unexpected(exception);
     }

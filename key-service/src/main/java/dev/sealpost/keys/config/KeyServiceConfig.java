@@ -1,0 +1,85 @@
+package dev.sealpost.keys.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** key-service configuration; docs/operations.md lists the environment variables. */
+@ConfigMapping(prefix = "sealpost.keys")
+public interface KeyServiceConfig {
+
+    /** Base URL under which this service is reachable; passport issuers and JWKS URLs derive from it. */
+    @WithDefault("http://localhost:8081")
+    String publicUrl();
+
+    /** The tenants; the map key is the tenant name ({@code consumer}, {@code acme}). */
+    Map<String, Tenant> tenants();
+
+    Rotation rotation();
+
+    Passports passports();
+
+    Kek kek();
+
+    Gateway gateway();
+
+    interface Tenant {
+        /** The identity provider's issuer for this tenant (a Keycloak realm URL). */
+        String externalIssuer();
+    }
+
+    interface Rotation {
+        /** How long a key signs before the next one takes over. */
+        @WithDefault("24h")
+        Duration period();
+
+        /**
+         * How long a key is in the JWKS before it signs anything. The JWKS is served with
+         * {@code max-age} of half this, so every verifier that honours the cache header has seen it.
+         */
+        @WithDefault("10m")
+        Duration publishAhead();
+
+        /** How often the lifecycle is checked (and the signing cache refreshed). */
+        @WithDefault("30s")
+        Duration checkEvery();
+
+        /** Extra time a RETIRED key stays published after its last token expired: verifiers' clock skew. */
+        @WithDefault("60s")
+        Duration destroyGrace();
+    }
+
+    interface Passports {
+        /** Lifetime of a passport; at most 5 minutes. */
+        @WithDefault("5m")
+        Duration lifetime();
+
+        /** The services a passport may be issued for. */
+        @WithDefault("mail-service,audit-service,key-service")
+        Set<String> audiences();
+    }
+
+    interface Kek {
+        /** Id of the key-encryption key new private keys are sealed under. */
+        String currentId();
+
+        /** Key-encryption keys by id, base64 of 32 bytes; old ids stay until every key was re-wrapped. */
+        Map<String, String> keys();
+    }
+
+    interface Gateway {
+        /** The gateway's client id for POST /internal/passports (HTTP Basic). */
+        @WithDefault("sealpost-gateway")
+        String clientId();
+
+        /** The gateway's client secret; required. */
+        String clientSecret();
+
+        /** Optional second secret accepted during a secret rotation. */
+        Optional<String> previousClientSecret();
+    }
+}

@@ -1,0 +1,78 @@
+package dev.sealpost.keys.service;
+
+import dev.sealpost.events.SecurityEvent;
+import dev.sealpost.keys.domain.KeyPurpose;
+import dev.sealpost.passport.JwksSource;
+import dev.sealpost.passport.Passport;
+import dev.sealpost.passport.PassportException;
+import dev.sealpost.passport.PassportVerifier;
+import dev.sealpost.passport.TenantTrust;
+import dev.sealpost.passport.Ed25519Keys;
+import dev.sealpost.service.rest.ProblemException;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Admin endpoints take a key-service passport with the operator role, verified by the same library
+ * the other services use. The JWKS comes straight from this service's database (no HTTP to itself).
+ * Blocking: call it from a worker thread.
+ */
+@ApplicationScoped
+public class OperatorAuthentication {
+
+    public static final String OPERATOR_ROLE = "sealpost-operator";
+    static final String AUDIENCE = "key-service";
+
+    private final PassportVerifier verifier;
+    private final Tenants tenants;
+
+    public OperatorAuthentication(Tenants tenants, Pool pool, SigningKeyRepository repository) {
+        this.tenants = tenants;
+        Map<URI, String> tenantByJwksUrl = tenants.names().stream()
+                .collect(Collectors.toMap(tenant -> URI.create(tenants.jwksUrl(tenant, KeyPurpose.PASSPORT)), tenant -> tenant));
+        JwksSource fromDatabase = url -> repository.published(pool, tenantByJwksUrl.get(url), KeyPurpose.PASSPORT)
+                .map(keys -> keys.stream().map(key -> Ed25519Keys.publicJwkJson(key.kid(), key.publicKey()))
+                        .collect(Collectors.joining(",", "{\"keys\":[", "]}")))
+                .await().atMost(Duration.ofSeconds(5));
+        this.verifier = new PassportVerifier(AUDIENCE, tenants.names().stream()
+                .map(tenant -> new TenantTrust(tenant, tenants.issuer(tenant), URI.create(tenants.jwksUrl(tenant, KeyPurpose.PASSPORT))))
+                .toList(), fromDatabase, Clock.systemUTC(), Duration.ofSeconds(1));
+    }
+
+    /** The operator's passport for {@code tenant}; 401 without a valid one, 403 without the role or for another tenant. */
+    public Passport requireOperator(String authorization, String tenant) {
+        if (authorization == null || !authorization.startsWith("Bearer ")) {
+            throw unauthorized();
+        }
+        Passport passport;
+        try {
+            passport = verifier.verify(authorization.substring(7).trim());
+        } catch (PassportException e) {
+            throw unauthorized();
+        }
+        if (!passport.hasRole(OPERATOR_ROLE) || !passport.tenant().equals(tenant) || !tenants.exists(tenant)) {
+            throw ProblemException.forbidden("an operator of this tenant is required");
+        }
+        return passport;
+    }
+
+    /** This service's own verifier learns of a revocation at once. */
+    public void revoked(String kid) {
+        verifier.revoke(kid);
+    }
+
+    public static SecurityEvent.Actor actor(Passport passport) {
+        return new SecurityEvent.Actor(passport.issuer(), passport.subject(), null);
+    }
+
+    private static ProblemException unauthorized() {
+        return new ProblemException(401, "Unauthorized", "a valid operator passport is required",
+                Map.of("WWW-Authenticate", "Bearer realm=\"sealpost\""));
+    }
+}

@@ -1,0 +1,242 @@
+package dev.sealpost.passport;
+
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwk.OctetKeyPairJsonWebKey;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.MalformedClaimException;
+import org.jose4j.jwt.consumer.ErrorCodes;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.jwt.consumer.JwtConsumer;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.jwx.JsonWebStructure;
+import org.jose4j.lang.JoseException;
+
+import java.io.IOException;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Verifies passports for one service (its audience), against the tenants it is configured to trust.
+ *
+ * <p>Order of checks, each failing closed with a {@link PassportException.Reason}: size; structure;
+ * {@code alg} exactly EdDSA; no {@code jku}, {@code x5u}, {@code jwk}, {@code x5c} or {@code crit}
+ * header (never honoured, so refused); a well-formed {@code kid}; {@code iss} exactly one configured
+ * tenant issuer; {@code kid} in that tenant's JWKS — which is fetched only from the configured URL
+ * and at most once per {@code minRefreshInterval}, so unknown kids cannot cause a fetch storm; then
+ * signature, {@code aud}, {@code exp}/{@code nbf}/{@code iat} with 60 s skew, lifetime at most 5
+ * minutes, and the {@code tenant} claim equal to the issuer's tenant. A key of tenant A can never
+ * verify a token naming tenant B: each tenant's keys are looked up only under its own issuer.
+ */
+public final class PassportVerifier {
+
+    private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9_-]{1," + PassportClaims.MAX_KEY_ID_LENGTH + "}");
+    private static final Set<String> FORBIDDEN_HEADERS = Set.of("jku", "x5u", "jwk", "x5c", "x5t", "x5t#S256", "crit");
+
+    private final String audience;
+    private final Map<String, TenantTrust> tenantsByIssuer;
+    private final JwksSource jwksSource;
+    private final Clock clock;
+    private final Duration minRefreshInterval;
+    private final Map<String, TenantKeys> keysByTenant = new ConcurrentHashMap<>();
+    private final Set<String> revokedKeyIds = ConcurrentHashMap.newKeySet();
+    private final AtomicLong jwksFetches = new AtomicLong();
+
+    public PassportVerifier(String audience, List<TenantTrust> tenants, JwksSource jwksSource, Clock clock,
+            Duration minRefreshInterval) {
+        this.audience = audience;
+        this.tenantsByIssuer = tenants.stream().collect(Collectors.toUnmodifiableMap(TenantTrust::issuer, Function.identity()));
+        this.jwksSource = jwksSource;
+        this.clock = clock;
+        this.minRefreshInterval = minRefreshInterval;
+    }
+
+    /** The keys of one tenant as last fetched, and when. Replaced whole, never mutated. */
+    private record TenantKeys(Map<String, PublicKey> byKeyId, Instant fetchedAt) {
+    }
+
+    public Passport verify(String token) throws PassportException {
+        if (token == null || token.isEmpty()) {
+            throw new PassportException(PassportException.Reason.MALFORMED);
+        }
+        if (token.length() > PassportClaims.MAX_TOKEN_LENGTH) {
+            throw new PassportException(PassportException.Reason.TOO_LARGE);
+        }
+        JsonWebSignature jws = parse(token);
+        if (!PassportClaims.ALGORITHM.equals(jws.getAlgorithmHeaderValue())) {
+            throw new PassportException(PassportException.Reason.ALGORITHM_NOT_ALLOWED);
+        }
+        for (String header : FORBIDDEN_HEADERS) {
+            if (jws.getHeaders().getObjectHeaderValue(header) != null) {
+                throw new PassportException(PassportException.Reason.FORBIDDEN_HEADER);
+            }
+        }
+        String keyId = jws.getKeyIdHeaderValue();
+        if (keyId == null || !KEY_ID.matcher(keyId).matches()) {
+            throw new PassportException(PassportException.Reason.MALFORMED);
+        }
+        TenantTrust tenant = tenantsByIssuer.get(unverifiedIssuer(jws));
+        if (tenant == null) {
+            throw new PassportException(PassportException.Reason.UNKNOWN_ISSUER);
+        }
+        if (revokedKeyIds.contains(keyId)) {
+            throw new PassportException(PassportException.Reason.UNKNOWN_KEY);
+        }
+        PublicKey key = keyFor(tenant, keyId);
+        JwtClaims claims = verifyClaims(token, tenant, key);
+        try {
+            if (!tenant.tenant().equals(claims.getStringClaimValue(PassportClaims.TENANT))) {
+                throw new PassportException(PassportException.Reason.WRONG_TENANT);
+            }
+            long lifetime = claims.getExpirationTime().getValue() - claims.getIssuedAt().getValue();
+            if (lifetime > PassportClaims.MAX_LIFETIME_SECONDS) {
+                throw new PassportException(PassportException.Reason.LIFETIME_TOO_LONG);
+            }
+            List<String> roles = claims.isClaimValueStringList(PassportClaims.ROLES)
+                    ? claims.getStringListClaimValue(PassportClaims.ROLES) : List.of();
+            return new Passport(tenant.tenant(), tenant.issuer(), claims.getSubject(), audience, Set.copyOf(new HashSet<>(roles)),
+                    claims.getStringClaimValue(PassportClaims.ACR), Instant.ofEpochSecond(claims.getExpirationTime().getValue()),
+                    keyId);
+        } catch (MalformedClaimException e) {
+            throw new PassportException(PassportException.Reason.MALFORMED);
+        }
+    }
+
+    /**
+     * Stops accepting a key at once, before the next JWKS refresh: called when a revocation event
+     * arrives. The key stays refused even if a stale JWKS still lists it.
+     */
+    public void revoke(String keyId) {
+        revokedKeyIds.add(keyId);
+    }
+
+    /** How many JWKS documents this verifier has fetched (for tests and metrics). */
+    public long jwksFetches() {
+        return jwksFetches.get();
+    }
+
+    private static JsonWebSignature parse(String token) throws PassportException {
+        try {
+            JsonWebStructure structure = JsonWebStructure.fromCompactSerialization(token);
+            if (!(structure instanceof JsonWebSignature jws)) {
+                throw new PassportException(PassportException.Reason.MALFORMED);
+            }
+            return jws;
+        } catch (JoseException | RuntimeException e) {
+            throw new PassportException(PassportException.Reason.MALFORMED);
+        }
+    }
+
+    /** Only to pick the tenant whose keys to try; the signature check below binds iss to those keys. */
+    private static String unverifiedIssuer(JsonWebSignature jws) throws PassportException {
+        try {
+            return JwtClaims.parse(jws.getUnverifiedPayload()).getIssuer();
+        } catch (Exception e) {
+            throw new PassportException(PassportException.Reason.MALFORMED);
+        }
+    }
+
+    private JwtClaims verifyClaims(String token, TenantTrust tenant, PublicKey key) throws PassportException {
+        JwtConsumer consumer = new JwtConsumerBuilder()
+                .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, PassportClaims.ALGORITHM)
+                .setVerificationKey(key)
+                .setJwsProviderContext(Ed25519Keys.providerContext())
+                .setExpectedIssuer(true, tenant.issuer())
+                .setExpectedAudience(true, audience)
+                .setRequireExpirationTime()
+                .setRequireIssuedAt()
+                .setRequireSubject()
+                .setAllowedClockSkewInSeconds(PassportClaims.CLOCK_SKEW_SECONDS)
+                .setEvaluationTime(org.jose4j.jwt.NumericDate.fromMilliseconds(clock.millis()))
+                .setExpectedType(true, PassportClaims.TYPE)
+                .build();
+        try {
+            return consumer.processToClaims(token);
+        } catch (InvalidJwtException e) {
+            if (e.hasErrorCode(ErrorCodes.EXPIRED)) {
+                throw new PassportException(PassportException.Reason.EXPIRED);
+            }
+            if (e.hasErrorCode(ErrorCodes.NOT_YET_VALID) || e.hasErrorCode(ErrorCodes.ISSUED_AT_INVALID_FUTURE)) {
+                throw new PassportException(PassportException.Reason.NOT_YET_VALID);
+            }
+            if (e.hasErrorCode(ErrorCodes.AUDIENCE_INVALID) || e.hasErrorCode(ErrorCodes.AUDIENCE_MISSING)) {
+                throw new PassportException(PassportException.Reason.WRONG_AUDIENCE);
+            }
+            if (e.hasErrorCode(ErrorCodes.SIGNATURE_INVALID)) {
+                throw new PassportException(PassportException.Reason.BAD_SIGNATURE);
+            }
+            if (e.hasErrorCode(ErrorCodes.ISSUER_INVALID)) {
+                throw new PassportException(PassportException.Reason.UNKNOWN_ISSUER);
+            }
+            throw new PassportException(PassportException.Reason.MALFORMED);
+        }
+    }
+
+    private PublicKey keyFor(TenantTrust tenant, String keyId) throws PassportException {
+        TenantKeys known = keysByTenant.get(tenant.tenant());
+        if (known != null && known.byKeyId().containsKey(keyId)) {
+            return known.byKeyId().get(keyId);
+        }
+        TenantKeys refreshed = refresh(tenant, known);
+        PublicKey key = refreshed.byKeyId().get(keyId);
+        if (key == null) {
+            throw new PassportException(PassportException.Reason.UNKNOWN_KEY);
+        }
+        return key;
+    }
+
+    /** Fetches the tenant's JWKS unless it was fetched within the refresh interval; one fetch at a time per tenant. */
+    private TenantKeys refresh(TenantTrust tenant, TenantKeys seen) throws PassportException {
+        synchronized (tenant) {
+            TenantKeys current = keysByTenant.get(tenant.tenant());
+            if (current != null && (current != seen
+                    || current.fetchedAt().plus(minRefreshInterval).isAfter(clock.instant()))) {
+                return current;
+            }
+            Instant now = clock.instant();
+            try {
+                jwksFetches.incrementAndGet();
+                TenantKeys fetched = new TenantKeys(parseJwks(jwksSource.fetch(tenant.jwksUrl())), now);
+                keysByTenant.put(tenant.tenant(), fetched);
+                return fetched;
+            } catch (IOException | RuntimeException e) {
+                // remember the failed attempt too, so a dead JWKS endpoint is not hammered either
+                TenantKeys stale = new TenantKeys(current == null ? Map.of() : current.byKeyId(), now);
+                keysByTenant.put(tenant.tenant(), stale);
+                if (current == null) {
+                    throw new PassportException(PassportException.Reason.KEYS_UNAVAILABLE);
+                }
+                return stale;
+            }
+        }
+    }
+
+    /** Only Ed25519 OKP keys with a kid are taken; anything else in the set is ignored. */
+    private static Map<String, PublicKey> parseJwks(String json) throws IOException {
+        try {
+            Map<String, PublicKey> keys = new java.util.HashMap<>();
+            for (JsonWebKey jwk : new JsonWebKeySet(json).getJsonWebKeys()) {
+                if (jwk instanceof OctetKeyPairJsonWebKey okp && "Ed25519".equals(okp.getSubtype()) && jwk.getKeyId() != null
+                        && KEY_ID.matcher(jwk.getKeyId()).matches()) {
+                    keys.put(jwk.getKeyId(), Ed25519Keys.publicKey(Ed25519Keys.rawPublicKey(okp.getPublicKey())));
+                }
+            }
+            return Map.copyOf(keys);
+        } catch (JoseException e) {
+            throw new IOException("not a JWKS", e);
+        }
+    }
+}

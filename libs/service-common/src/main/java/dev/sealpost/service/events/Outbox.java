@@ -1,0 +1,30 @@
+package dev.sealpost.service.events;
+
+import dev.sealpost.events.SecurityEvent;
+import dev.sealpost.events.SecurityEventCodec;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/**
+ * Writes security events into the service's outbox table. Call it with the connection of the
+ * transaction that makes the change: the change and its event commit together or not at all, and
+ * {@link OutboxRelay} publishes them afterwards.
+ */
+@ApplicationScoped
+public class Outbox {
+
+    private static final String INSERT = "INSERT INTO outbox_event (id, partition_key, event_type, payload, created_at) "
+            + "VALUES ($1, $2, $3, $4::jsonb, $5)";
+
+    public Uni<Void> append(SqlClient transaction, SecurityEvent event) {
+        return transaction.preparedQuery(INSERT)
+                .execute(Tuple.of(event.id(), event.partitionKey(), event.type().name(), SecurityEventCodec.toJson(event),
+                        OffsetDateTime.ofInstant(event.time(), ZoneOffset.UTC)))
+                .replaceWithVoid();
+    }
+}

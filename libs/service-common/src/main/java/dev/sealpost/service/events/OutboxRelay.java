@@ -1,0 +1,138 @@
+package dev.sealpost.service.events;
+
+import dev.sealpost.service.config.EventsConfig;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.common.annotation.Identifier;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Publishes committed outbox events to Kafka, oldest first, at least once.
+ *
+ * <p>One relay transaction locks a batch of unpublished rows ({@code FOR UPDATE SKIP LOCKED}, so
+ * replicas share the work instead of racing), sends them with an idempotent {@code acks=all}
+ * producer, waits for every acknowledgement, and only then marks them published. If the process dies
+ * between the send and the commit, the rows stay unpublished and are sent again: consumers
+ * deduplicate by event id. Runs on a worker thread (the Kafka client blocks).
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(15);
+
+    private static final String SELECT_BATCH = "SELECT id, partition_key, event_type, payload::text AS payload FROM outbox_event "
+            + "WHERE published_at IS NULL ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED";
+    private static final String MARK_PUBLISHED = "UPDATE outbox_event SET published_at = now() WHERE id = ANY($1)";
+
+    private final Pool pool;
+    private final EventsConfig config;
+    private final KafkaProducer<String, String> producer;
+    private volatile boolean paused;
+
+    public OutboxRelay(Pool pool, @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, EventsConfig config) {
+        this.pool = pool;
+        this.config = config;
+        this.producer = new KafkaProducer<>(producerConfig(kafkaConfig), new StringSerializer(), new StringSerializer());
+    }
+
+    private static Map<String, Object> producerConfig(Map<String, Object> kafkaConfig) {
+        Map<String, Object> producerConfig = new HashMap<>();
+        kafkaConfig.forEach((key, value) -> {
+            if (ProducerConfig.configNames().contains(key)) {
+                producerConfig.put(key, value);
+            }
+        });
+        producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "outbox-relay");
+        producerConfig.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+        producerConfig.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        producerConfig.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
+        producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        return producerConfig;
+    }
+
+    @Scheduled(every = "${sealpost.events.relay-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void relayPending() {
+        if (paused) {
+            return;
+        }
+        try {
+            int published;
+            do {
+                published = relayBatch();
+            } while (published == config.relayBatchSize() && !paused);
+        } catch (RuntimeException e) {
+            // the rows stay unpublished and the next run retries them
+            LOG.warnf("Outbox relay could not publish security events (will retry): %s", e.getClass().getSimpleName());
+        }
+    }
+
+    /** Publishes one batch; returns how many events it published. */
+    public int relayBatch() {
+        SqlConnection connection = pool.getConnection().await().atMost(SEND_TIMEOUT);
+        try {
+            Transaction transaction = connection.begin().await().atMost(SEND_TIMEOUT);
+            try {
+                List<UUID> ids = new ArrayList<>();
+                List<Future<RecordMetadata>> sends = new ArrayList<>();
+                for (Row row : connection.preparedQuery(SELECT_BATCH).execute(Tuple.of(config.relayBatchSize()))
+                        .await().atMost(SEND_TIMEOUT)) {
+                    ProducerRecord<String, String> record = new ProducerRecord<>(config.topic(), row.getString("partition_key"),
+                            row.getString("payload"));
+                    record.headers().add("event-type", row.getString("event_type").getBytes(StandardCharsets.UTF_8));
+                    sends.add(producer.send(record));
+                    ids.add(row.getUUID("id"));
+                }
+                for (Future<RecordMetadata> send : sends) {
+                    send.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                }
+                if (!ids.isEmpty()) {
+                    connection.preparedQuery(MARK_PUBLISHED).execute(Tuple.of(ids.toArray(new UUID[0]))).await().atMost(SEND_TIMEOUT);
+                }
+                transaction.commit().await().atMost(SEND_TIMEOUT);
+                return ids.size();
+            } catch (Exception e) {
+                transaction.rollback().await().atMost(SEND_TIMEOUT);
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
+            }
+        } finally {
+            connection.close().await().atMost(SEND_TIMEOUT);
+        }
+    }
+
+    /** Stops and resumes relaying (for operators draining a node, and for tests of the crash window). */
+    public void pause(boolean paused) {
+        this.paused = paused;
+    }
+
+    @PreDestroy
+    void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}
