@@ -204,7 +204,7 @@ fetch_distributions() {
 ensure_secrets() {
   if [[ ! -f "$HOME_DIR/secrets.env" ]]; then
     local gen
-    gen() { head -c 24 /dev/urandom | base64 | tr -d '/+=' | head -c 32; }
+    gen() { head -c 48 /dev/urandom | base64 -w0 | tr -d '/+=' | head -c 40; }
     (umask 077; cat > "$HOME_DIR/secrets.env" <<EOF
 PG_SUPERUSER_PASSWORD=$(gen)
 KEYCLOAK_DB_PASSWORD=$(gen)
@@ -216,6 +216,10 @@ DB_PASSWORD_mail_service=$(gen)
 DB_PASSWORD_audit_service=$(gen)
 EOF
     )
+  fi
+  if ! grep -q '^KEY_ENCRYPTION_KEY=' "$HOME_DIR/secrets.env"; then
+    # key-service seals its signing keys under this key-encryption key (32 random bytes)
+    (umask 077; echo "KEY_ENCRYPTION_KEY=$(head -c 32 /dev/urandom | base64 -w0)" >> "$HOME_DIR/secrets.env")
   fi
   # shellcheck disable=SC1091
   source "$HOME_DIR/secrets.env"
@@ -330,6 +334,10 @@ start_service() {
   SEALPOST_HTTP_PORT="$port" QUARKUS_HTTP_HOST=127.0.0.1 \
   SEALPOST_DB_HOST=127.0.0.1 SEALPOST_DB_PORT="$PG_PORT" SEALPOST_DB_NAME="$db" SEALPOST_DB_USER="$db" \
   SEALPOST_DB_PASSWORD="${!pwvar}" SEALPOST_KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" \
+  SEALPOST_KEK="$KEY_ENCRYPTION_KEY" SEALPOST_GATEWAY_CLIENT_SECRET="$GATEWAY_CLIENT_SECRET" \
+  SEALPOST_KEY_SERVICE_PUBLIC_URL="http://localhost:$KEY_SERVICE_PORT" \
+  SEALPOST_CONSUMER_ISSUER="http://localhost:$KEYCLOAK_PORT/realms/consumer" \
+  SEALPOST_ACME_ISSUER="http://localhost:$KEYCLOAK_PORT/realms/acme" \
     spawn "$svc" java -Xms64m -Xmx256m -jar "$ROOT/$svc/target/quarkus-app/quarkus-run.jar"
 }
 

@@ -27,11 +27,28 @@ final class KeyServiceClient {
     }
 
     static Response requestPassport(String tenant, String externalIssuer, String subject, List<String> roles, String audience) {
+        return requestPassport(tenant, externalIssuer, subject, roles, audience, null);
+    }
+
+    static Response requestPassport(String tenant, String externalIssuer, String subject, List<String> roles, String audience,
+            String address) {
+        Map<String, Object> body = new java.util.HashMap<>(Map.of("externalIssuer", externalIssuer, "externalSubject", subject,
+                "tenant", tenant, "roles", roles, "acr", "2fa", "audience", audience));
+        if (address != null) {
+            body.put("address", address);
+        }
         return given().auth().preemptive().basic("sealpost-gateway", GATEWAY_SECRET)
                 .contentType(ContentType.JSON)
-                .body(Map.of("externalIssuer", externalIssuer, "externalSubject", subject, "tenant", tenant, "roles", roles,
-                        "acr", "2fa", "audience", audience))
+                .body(body)
                 .post("/internal/passports");
+    }
+
+    /** A key-service passport for the holder of {@code address} (subject = the address's local part). */
+    static String passportFor(String address) {
+        String tenant = address.endsWith("@acme.test") ? "acme" : "consumer";
+        String idp = tenant.equals("acme") ? ACME_IDP : CONSUMER_IDP;
+        return requestPassport(tenant, idp, "subject-of-" + address, List.of("user"), "key-service", address)
+                .then().statusCode(200).extract().path("passport");
     }
 
     static String passport(String tenant, String subject, List<String> roles, String audience) {

@@ -30,6 +30,9 @@ public interface KeyServiceConfig {
     interface Tenant {
         /** The identity provider's issuer for this tenant (a Keycloak realm URL). */
         String externalIssuer();
+
+        /** Mail domains whose addresses belong to this tenant. */
+        Set<String> domains();
     }
 
     interface Rotation {

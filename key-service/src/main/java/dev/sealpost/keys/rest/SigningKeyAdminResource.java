@@ -2,7 +2,7 @@ package dev.sealpost.keys.rest;
 
 import dev.sealpost.keys.domain.KeyPurpose;
 import dev.sealpost.keys.domain.SigningKey;
-import dev.sealpost.keys.service.OperatorAuthentication;
+import dev.sealpost.keys.service.PassportAuthentication;
 import dev.sealpost.keys.service.SigningKeyLifecycle;
 import dev.sealpost.keys.service.SigningKeyRepository;
 import dev.sealpost.passport.Passport;
@@ -30,12 +30,12 @@ public class SigningKeyAdminResource {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private final OperatorAuthentication operators;
+    private final PassportAuthentication operators;
     private final SigningKeyLifecycle lifecycle;
     private final SigningKeyRepository repository;
     private final Pool pool;
 
-    public SigningKeyAdminResource(OperatorAuthentication operators, SigningKeyLifecycle lifecycle, SigningKeyRepository repository,
+    public SigningKeyAdminResource(PassportAuthentication operators, SigningKeyLifecycle lifecycle, SigningKeyRepository repository,
             Pool pool) {
         this.operators = operators;
         this.lifecycle = lifecycle;
@@ -74,7 +74,7 @@ public class SigningKeyAdminResource {
         if (keyPurpose == null) {
             throw ProblemException.notFound("no such key purpose");
         }
-        SigningKeyLifecycle.StepResult result = lifecycle.rotateNow(tenant, keyPurpose, OperatorAuthentication.actor(operator))
+        SigningKeyLifecycle.StepResult result = lifecycle.rotateNow(tenant, keyPurpose, PassportAuthentication.actor(operator))
                 .await().atMost(TIMEOUT);
         if (!result.rotated()) {
             long seconds = Math.max(1, result.retryAfter().toSeconds());
@@ -92,7 +92,7 @@ public class SigningKeyAdminResource {
         if (kid.length() > 64) {
             throw ProblemException.notFound("no such published key");
         }
-        boolean revoked = lifecycle.revoke(tenant, kid, OperatorAuthentication.actor(operator)).await().atMost(TIMEOUT);
+        boolean revoked = lifecycle.revoke(tenant, kid, PassportAuthentication.actor(operator)).await().atMost(TIMEOUT);
         if (!revoked) {
             throw ProblemException.notFound("no such published key");
         }

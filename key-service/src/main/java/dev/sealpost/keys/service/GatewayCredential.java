@@ -20,8 +20,8 @@ public class GatewayCredential {
 
     public GatewayCredential(KeyServiceConfig config) {
         this.config = config;
-        if (config.gateway().clientSecret().length() < 32) {
-            throw new IllegalStateException("the gateway client secret must be at least 32 characters");
+        if (config.gateway().clientSecret().length() < 24) {
+            throw new IllegalStateException("the gateway client secret must be at least 24 characters");
         }
     }
 

@@ -40,7 +40,8 @@ public class PassportIssuer {
     }
 
     /** An external identity, already validated by the gateway. */
-    public record Request(String externalIssuer, String externalSubject, String tenant, List<String> roles, String acr, String audience) {
+    public record Request(String externalIssuer, String externalSubject, String tenant, List<String> roles, String acr, String audience,
+            String address) {
     }
 
     public record Issued(String passport, String subject, Instant expiresAt) {
@@ -68,11 +69,18 @@ public class PassportIssuer {
                 || !tenants.byExternalIssuer(request.externalIssuer()).map(request.tenant()::equals).orElse(false)) {
             throw ProblemException.forbidden("the external issuer does not belong to that tenant");
         }
+        String address = null;
+        if (request.address() != null) {
+            address = Addresses.normalize(request.address());
+            if (!tenants.byAddress(address).map(request.tenant()::equals).orElse(false)) {
+                throw ProblemException.forbidden("the address is not in one of this tenant's domains");
+            }
+        }
         ActiveSigningKeys.Signer signer = activeKeys.signer(request.tenant(), KeyPurpose.PASSPORT)
                 .orElseThrow(() -> new ProblemException(503, "Service Unavailable", "no active passport key yet"));
         String subject = userId(request.externalIssuer(), request.externalSubject());
         PassportSigner.Claims claims = new PassportSigner.Claims(tenants.issuer(request.tenant()), request.tenant(), subject,
-                request.audience(), Set.copyOf(roles), request.acr(), Instant.now(), config.passports().lifetime());
+                request.audience(), Set.copyOf(roles), request.acr(), address, Instant.now(), config.passports().lifetime());
         String passport = PassportSigner.sign(claims, signer.kid(), signer.privateKey(), UUID.randomUUID().toString());
         return new Issued(passport, subject, claims.expiresAt());
     }

@@ -15,19 +15,32 @@ public class RotationScheduler {
 
     private static final Logger LOG = Logger.getLogger(RotationScheduler.class);
     private final SigningKeyLifecycle lifecycle;
+    private final DirectoryLog directoryLog;
+    private final Tenants tenants;
 
-    public RotationScheduler(SigningKeyLifecycle lifecycle) {
+    public RotationScheduler(SigningKeyLifecycle lifecycle, DirectoryLog directoryLog, Tenants tenants) {
         this.lifecycle = lifecycle;
+        this.directoryLog = directoryLog;
+        this.tenants = tenants;
     }
 
     void onStart(@Observes StartupEvent event) {
         // blocking here is deliberate: the service must not take traffic without signing keys
-        lifecycle.scheduledStep().await().atMost(Duration.ofSeconds(30));
+        step().await().atMost(Duration.ofSeconds(30));
+    }
+
+    /** The key lifecycle, then a fresh tree head wherever the latest was signed by a key that no longer signs. */
+    private Uni<Void> step() {
+        return lifecycle.scheduledStep()
+                .chain(() -> io.smallrye.mutiny.Multi.createFrom().iterable(tenants.names())
+                        .onItem().transformToUniAndConcatenate(directoryLog::refreshTreeHead)
+                        .collect().asList())
+                .replaceWithVoid();
     }
 
     @Scheduled(every = "${sealpost.keys.rotation.check-every:30s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> check() {
-        return lifecycle.scheduledStep()
+        return step()
                 .onFailure().invoke(failure -> LOG.warnf("Signing-key lifecycle step failed (will retry): %s",
                         failure.getClass().getSimpleName()))
                 .onFailure().recoverWithNull()

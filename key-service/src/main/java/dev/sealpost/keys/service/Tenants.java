@@ -41,6 +41,19 @@ public class Tenants {
         return issuer(tenant) + "/jwks/" + purpose.pathSegment();
     }
 
+    /** The tenant an address belongs to, by its domain. */
+    public Optional<String> byAddress(String address) {
+        int at = address.lastIndexOf('@');
+        if (at < 0) {
+            return Optional.empty();
+        }
+        String domain = address.substring(at + 1);
+        return config.tenants().entrySet().stream()
+                .filter(entry -> entry.getValue().domains().contains(domain))
+                .map(java.util.Map.Entry::getKey)
+                .findFirst();
+    }
+
     /** The tenant whose identity provider is {@code externalIssuer}, if any. */
     public Optional<String> byExternalIssuer(String externalIssuer) {
         return config.tenants().entrySet().stream()

@@ -66,56 +66,73 @@ public final class PassphraseWrap {
         }
     }
 
+    /**
+     * Checks a blob's shape and parameters without any passphrase: what the key service runs before
+     * it stores a backup it cannot read. Returns the Argon2id parameters the blob was made with.
+     */
+    public static Argon2Parameters inspect(byte[] blob) throws CryptoException {
+        return Parsed.of(blob).parameters();
+    }
+
     public static PrivateKeys unwrap(byte[] blob, char[] passphrase) throws CryptoException {
-        ByteReader reader = new ByteReader(blob);
+        Parsed parsed = Parsed.of(blob);
+        byte[] key = derive(passphrase, parsed.salt(), parsed.parameters());
+        byte[] secret = null;
         try {
-            if (!Arrays.equals(reader.bytes(4), MAGIC)) {
-                throw new CryptoException.Malformed("not a Sealpost key blob");
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, parsed.nonce()));
+            cipher.updateAAD(parsed.header());
+            secret = cipher.doFinal(parsed.sealed());
+            return PrivateKeys.fromSecretBytes(secret);
+        } catch (AEADBadTagException e) {
+            throw new CryptoException.WrongPassphrase();
+        } catch (GeneralSecurityException e) {
+            if (e instanceof CryptoException crypto) {
+                throw crypto;
             }
-            int version = reader.u8();
-            if (version != VERSION) {
-                throw new CryptoException.UnsupportedVersion("key blob version " + version);
+            throw new IllegalStateException("AES-GCM failed", e);
+        } finally {
+            Arrays.fill(key, (byte) 0);
+            if (secret != null) {
+                Arrays.fill(secret, (byte) 0);
             }
-            long memory = reader.u32();
-            long iterations = reader.u32();
-            int parallelism = reader.u8();
-            if (memory > Integer.MAX_VALUE || iterations > Integer.MAX_VALUE) {
-                throw new CryptoException.WeakParameters("Argon2id parameters above this library's limits");
-            }
-            Argon2Parameters parameters = new Argon2Parameters((int) memory, (int) iterations, parallelism);
-            parameters.requireAcceptable();
-            byte[] salt = reader.bytes(SALT_LENGTH);
-            byte[] nonce = reader.bytes(NONCE_LENGTH);
-            byte[] header = Arrays.copyOf(blob, HEADER_LENGTH);
-            byte[] sealed = reader.lengthPrefixed(MAX_SEALED_LENGTH);
-            if (reader.remaining() != 0) {
-                throw new CryptoException.Malformed("trailing bytes after the key blob");
-            }
-            byte[] key = derive(passphrase, salt, parameters);
-            byte[] secret = null;
+        }
+    }
+
+    /** A blob split into its fields, every length and parameter checked. */
+    private record Parsed(Argon2Parameters parameters, byte[] salt, byte[] nonce, byte[] header, byte[] sealed) {
+
+        static Parsed of(byte[] blob) throws CryptoException {
+            ByteReader reader = new ByteReader(blob);
             try {
-                Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-                cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, nonce));
-                cipher.updateAAD(header);
-                secret = cipher.doFinal(sealed);
-                return PrivateKeys.fromSecretBytes(secret);
-            } catch (AEADBadTagException e) {
-                throw new CryptoException.WrongPassphrase();
-            } catch (GeneralSecurityException e) {
-                if (e instanceof CryptoException crypto) {
-                    throw crypto;
+                if (!Arrays.equals(reader.bytes(4), MAGIC)) {
+                    throw new CryptoException.Malformed("not a Sealpost key blob");
                 }
-                throw new IllegalStateException("AES-GCM failed", e);
-            } finally {
-                Arrays.fill(key, (byte) 0);
-                if (secret != null) {
-                    Arrays.fill(secret, (byte) 0);
+                int version = reader.u8();
+                if (version != VERSION) {
+                    throw new CryptoException.UnsupportedVersion("key blob version " + version);
                 }
+                long memory = reader.u32();
+                long iterations = reader.u32();
+                int parallelism = reader.u8();
+                if (memory > Integer.MAX_VALUE || iterations > Integer.MAX_VALUE) {
+                    throw new CryptoException.WeakParameters("Argon2id parameters above this library's limits");
+                }
+                Argon2Parameters parameters = new Argon2Parameters((int) memory, (int) iterations, parallelism);
+                parameters.requireAcceptable();
+                byte[] salt = reader.bytes(SALT_LENGTH);
+                byte[] nonce = reader.bytes(NONCE_LENGTH);
+                byte[] header = Arrays.copyOf(blob, HEADER_LENGTH);
+                byte[] sealed = reader.lengthPrefixed(MAX_SEALED_LENGTH);
+                if (reader.remaining() != 0) {
+                    throw new CryptoException.Malformed("trailing bytes after the key blob");
+                }
+                return new Parsed(parameters, salt, nonce, header, sealed);
+            } catch (ByteReader.TruncatedException e) {
+                throw new CryptoException.Malformed("truncated key blob");
+            } catch (ByteReader.LimitExceededException e) {
+                throw new CryptoException.Malformed("key blob too long");
             }
-        } catch (ByteReader.TruncatedException e) {
-            throw new CryptoException.Malformed("truncated key blob");
-        } catch (ByteReader.LimitExceededException e) {
-            throw new CryptoException.Malformed("key blob too long");
         }
     }
 

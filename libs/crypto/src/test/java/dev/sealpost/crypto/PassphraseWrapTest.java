@@ -58,4 +58,15 @@ class PassphraseWrapTest {
         version[4] = 9;
         assertThrows(CryptoException.UnsupportedVersion.class, () -> PassphraseWrap.unwrap(version, "p".toCharArray()));
     }
+
+    @Test
+    void theServerChecksShapeAndParametersWithoutThePassphrase() throws Exception {
+        byte[] blob = PassphraseWrap.wrap(keys, "p".toCharArray(), MINIMUM);
+        org.junit.jupiter.api.Assertions.assertEquals(MINIMUM, PassphraseWrap.inspect(blob));
+        byte[] downgraded = blob.clone();
+        downgraded[12] = 1;
+        assertThrows(CryptoException.WeakParameters.class, () -> PassphraseWrap.inspect(downgraded));
+        assertThrows(CryptoException.Malformed.class, () -> PassphraseWrap.inspect(java.util.Arrays.copyOf(blob, 20)));
+        assertThrows(CryptoException.Malformed.class, () -> PassphraseWrap.inspect("not a blob at all".getBytes()));
+    }
 }

@@ -12,11 +12,13 @@ import java.util.Set;
  * @param audience  the one service this passport is for
  * @param roles     the user's roles in the tenant
  * @param acr       authentication strength the gateway saw ({@code "2fa"} or {@code "password"})
+ * @param address   the mail address the identity provider verified for this user, if any (lower case);
+ *                  informational — authorization binds addresses to {@code subject}, never the reverse
  * @param expiresAt when it stops being valid
  * @param keyId     the signing key that signed it
  */
 public record Passport(String tenant, String issuer, String subject, String audience, Set<String> roles, String acr,
-        Instant expiresAt, String keyId) {
+        String address, Instant expiresAt, String keyId) {
 
     public boolean hasRole(String role) {
         return roles.contains(role);

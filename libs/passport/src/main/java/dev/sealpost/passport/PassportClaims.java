@@ -6,6 +6,7 @@ public final class PassportClaims {
     public static final String TENANT = "tenant";
     public static final String ROLES = "roles";
     public static final String ACR = "acr";
+    public static final String ADDRESS = "address";
     /** The only JWS algorithm a passport may use: Ed25519 (RFC 8037). See docs/decisions.md. */
     public static final String ALGORITHM = "EdDSA";
     public static final String TYPE = "passport+jwt";

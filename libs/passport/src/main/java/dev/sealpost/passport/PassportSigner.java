@@ -19,7 +19,7 @@ public final class PassportSigner {
 
     /** What a passport says, before signing. */
     public record Claims(String issuer, String tenant, String subject, String audience, Set<String> roles, String acr,
-            Instant issuedAt, Duration lifetime) {
+            String address, Instant issuedAt, Duration lifetime) {
         public Claims {
             if (lifetime.isNegative() || lifetime.isZero() || lifetime.toSeconds() > PassportClaims.MAX_LIFETIME_SECONDS) {
                 throw new IllegalArgumentException("a passport lives at most " + PassportClaims.MAX_LIFETIME_SECONDS + " s");
@@ -44,6 +44,9 @@ public final class PassportSigner {
         jwt.setStringClaim(PassportClaims.TENANT, claims.tenant());
         jwt.setStringListClaim(PassportClaims.ROLES, List.copyOf(claims.roles()));
         jwt.setStringClaim(PassportClaims.ACR, claims.acr());
+        if (claims.address() != null) {
+            jwt.setStringClaim(PassportClaims.ADDRESS, claims.address());
+        }
 
         JsonWebSignature jws = new JsonWebSignature();
         jws.setProviderContext(Ed25519Keys.providerContext());

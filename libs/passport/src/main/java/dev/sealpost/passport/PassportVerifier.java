@@ -108,7 +108,8 @@ public final class PassportVerifier {
             List<String> roles = claims.isClaimValueStringList(PassportClaims.ROLES)
                     ? claims.getStringListClaimValue(PassportClaims.ROLES) : List.of();
             return new Passport(tenant.tenant(), tenant.issuer(), claims.getSubject(), audience, Set.copyOf(new HashSet<>(roles)),
-                    claims.getStringClaimValue(PassportClaims.ACR), Instant.ofEpochSecond(claims.getExpirationTime().getValue()),
+                    claims.getStringClaimValue(PassportClaims.ACR), claims.getStringClaimValue(PassportClaims.ADDRESS),
+                    Instant.ofEpochSecond(claims.getExpirationTime().getValue()),
                     keyId);
         } catch (MalformedClaimException e) {
             throw new PassportException(PassportException.Reason.MALFORMED);

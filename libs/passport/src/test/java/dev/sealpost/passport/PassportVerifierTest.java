@@ -91,7 +91,7 @@ class PassportVerifierTest {
     }
 
     private PassportSigner.Claims claims(TenantTrust issuerTenant, String tenantClaim, String audience, Instant issuedAt, Duration lifetime) {
-        return new PassportSigner.Claims(issuerTenant.issuer(), tenantClaim, "user-1", audience, Set.of("user"), "2fa", issuedAt, lifetime);
+        return new PassportSigner.Claims(issuerTenant.issuer(), tenantClaim, "user-1", audience, Set.of("user"), "2fa", "user-1@sealpost.test", issuedAt, lifetime);
     }
 
     private String valid() {
@@ -119,6 +119,7 @@ class PassportVerifierTest {
         assertEquals("user-1", passport.subject());
         assertEquals(Set.of("user"), passport.roles());
         assertEquals("2fa", passport.acr());
+        assertEquals("user-1@sealpost.test", passport.address());
         assertEquals("consumer-k1", passport.keyId());
     }
 

@@ -80,6 +80,17 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return new DatabaseCoordinates("127.0.0.1", port(), name, name, password);
     }
 
+    /**
+     * A connection as the superuser to {@code database}: for tests that play an attacker or an
+     * operator with direct database access (bypassing the application role's limits).
+     */
+    public Connection connectAsSuperuser(String database) throws SQLException {
+        if (!IDENTIFIER.matcher(database).matches()) {
+            throw new IllegalArgumentException("database name must match " + IDENTIFIER.pattern());
+        }
+        return postgres.getDatabase("postgres", database).getConnection();
+    }
+
     private static byte[] randomBytes() {
         byte[] bytes = new byte[18];
         RANDOM.nextBytes(bytes);

@@ -19,12 +19,13 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Admin endpoints take a key-service passport with the operator role, verified by the same library
- * the other services use. The JWKS comes straight from this service's database (no HTTP to itself).
- * Blocking: call it from a worker thread.
+ * Every key-service endpoint but the JWKS and the internal passport exchange takes a key-service
+ * passport ({@code aud} key-service), verified by the same library the other services use; admin
+ * endpoints also need the operator role of the tenant. The JWKS comes straight from this service's
+ * database (no HTTP to itself). Blocking: call it from a worker thread.
  */
 @ApplicationScoped
-public class OperatorAuthentication {
+public class PassportAuthentication {
 
     public static final String OPERATOR_ROLE = "sealpost-operator";
     static final String AUDIENCE = "key-service";
@@ -32,7 +33,7 @@ public class OperatorAuthentication {
     private final PassportVerifier verifier;
     private final Tenants tenants;
 
-    public OperatorAuthentication(Tenants tenants, Pool pool, SigningKeyRepository repository) {
+    public PassportAuthentication(Tenants tenants, Pool pool, SigningKeyRepository repository) {
         this.tenants = tenants;
         Map<URI, String> tenantByJwksUrl = tenants.names().stream()
                 .collect(Collectors.toMap(tenant -> URI.create(tenants.jwksUrl(tenant, KeyPurpose.PASSPORT)), tenant -> tenant));
@@ -45,17 +46,21 @@ public class OperatorAuthentication {
                 .toList(), fromDatabase, Clock.systemUTC(), Duration.ofSeconds(1));
     }
 
-    /** The operator's passport for {@code tenant}; 401 without a valid one, 403 without the role or for another tenant. */
-    public Passport requireOperator(String authorization, String tenant) {
+    /** The caller's passport; 401 without a valid one. */
+    public Passport require(String authorization) {
         if (authorization == null || !authorization.startsWith("Bearer ")) {
             throw unauthorized();
         }
-        Passport passport;
         try {
-            passport = verifier.verify(authorization.substring(7).trim());
+            return verifier.verify(authorization.substring(7).trim());
         } catch (PassportException e) {
             throw unauthorized();
         }
+    }
+
+    /** The operator's passport for {@code tenant}; 401 without a valid one, 403 without the role or for another tenant. */
+    public Passport requireOperator(String authorization, String tenant) {
+        Passport passport = require(authorization);
         if (!passport.hasRole(OPERATOR_ROLE) || !passport.tenant().equals(tenant) || !tenants.exists(tenant)) {
             throw ProblemException.forbidden("an operator of this tenant is required");
         }
@@ -68,11 +73,11 @@ public class OperatorAuthentication {
     }
 
     public static SecurityEvent.Actor actor(Passport passport) {
-        return new SecurityEvent.Actor(passport.issuer(), passport.subject(), null);
+        return new SecurityEvent.Actor(passport.issuer(), passport.subject(), passport.address());
     }
 
     private static ProblemException unauthorized() {
-        return new ProblemException(401, "Unauthorized", "a valid operator passport is required",
+        return new ProblemException(401, "Unauthorized", "a valid passport is required",
                 Map.of("WWW-Authenticate", "Bearer realm=\"sealpost\""));
     }
 }
