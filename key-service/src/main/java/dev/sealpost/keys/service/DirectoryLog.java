@@ -215,6 +215,7 @@ public class DirectoryLog {
 
     /** The tenant's tree with every committed row appended; a tree loaded from scratch is checked first. */
     private Uni<MerkleTree> synced(SqlClient client, String tenant) {
+        requireIntact(tenant);
         boolean fresh = !trees.containsKey(tenant);
         MerkleTree tree = trees.computeIfAbsent(tenant, ignored -> new MerkleTree());
         return client.preparedQuery("SELECT leaf_index, address, version, fingerprint, logged_at_ms FROM log_entry "
@@ -232,15 +233,20 @@ public class DirectoryLog {
                     if (!fresh) {
                         return Uni.createFrom().item(tree);
                     }
-                    return loadLatest(client, tenant).map(head -> {
+                    return loadLatest(client, tenant).chain(head -> {
                         if (head.isPresent() && (head.get().treeSize() > tree.size()
                                 || !MessageDigest.isEqual(tree.root(head.get().treeSize()), head.get().rootHash()))) {
                             broken.put(tenant, true);
                             LOG.errorf("Directory log of tenant %s does not match its signed tree head of size %d: "
                                     + "refusing to serve or extend it", tenant, head.get().treeSize());
-                            requireIntact(tenant);
+                            SecurityEvent alert = SecurityEvent.of(SecurityEventType.DIRECTORY_LOG_INTEGRITY_FAILED, SERVICE)
+                                    .tenant(tenant).target("tree-size:" + head.get().treeSize()).failure("root_mismatch").build();
+                            return pool.withTransaction(transaction -> outbox.append(transaction, alert))
+                                    .onFailure().recoverWithNull()
+                                    .invoke(() -> requireIntact(tenant))
+                                    .replaceWith(tree);
                         }
-                        return tree;
+                        return Uni.createFrom().item(tree);
                     });
                 });
     }

@@ -17,27 +17,37 @@ import java.util.Map;
 public class GatewayCredential {
 
     private final KeyServiceConfig config;
+    private final RefusalEvents refusals;
 
-    public GatewayCredential(KeyServiceConfig config) {
+    public GatewayCredential(KeyServiceConfig config, RefusalEvents refusals) {
         this.config = config;
+        this.refusals = refusals;
         if (config.gateway().clientSecret().length() < 24) {
             throw new IllegalStateException("the gateway client secret must be at least 24 characters");
         }
     }
 
     public void require(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6) || authorization.length() > 1024) {
+        if (!matches(authorization)) {
+            refusals.passportRefused(RefusalEvents.UNATTRIBUTED, dev.sealpost.events.SecurityEvent.Actor.SYSTEM,
+                    "gateway_credential", "/internal/passports");
             throw challenge();
+        }
+    }
+
+    private boolean matches(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6) || authorization.length() > 1024) {
+            return false;
         }
         String decoded;
         try {
             decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw challenge();
+            return false;
         }
         int colon = decoded.indexOf(':');
         if (colon < 0) {
-            throw challenge();
+            return false;
         }
         byte[] clientId = decoded.substring(0, colon).getBytes(StandardCharsets.UTF_8);
         byte[] secret = decoded.substring(colon + 1).getBytes(StandardCharsets.UTF_8);
@@ -45,9 +55,7 @@ public class GatewayCredential {
         boolean secretMatches = MessageDigest.isEqual(secret, config.gateway().clientSecret().getBytes(StandardCharsets.UTF_8))
                 | config.gateway().previousClientSecret()
                         .map(previous -> MessageDigest.isEqual(secret, previous.getBytes(StandardCharsets.UTF_8))).orElse(false);
-        if (!(idMatches & secretMatches)) {
-            throw challenge();
-        }
+        return idMatches & secretMatches;
     }
 
     private static ProblemException challenge() {

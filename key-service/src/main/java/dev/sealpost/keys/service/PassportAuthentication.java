@@ -32,9 +32,11 @@ public class PassportAuthentication {
 
     private final PassportVerifier verifier;
     private final Tenants tenants;
+    private final RefusalEvents refusals;
 
-    public PassportAuthentication(Tenants tenants, Pool pool, SigningKeyRepository repository) {
+    public PassportAuthentication(Tenants tenants, Pool pool, SigningKeyRepository repository, RefusalEvents refusals) {
         this.tenants = tenants;
+        this.refusals = refusals;
         Map<URI, String> tenantByJwksUrl = tenants.names().stream()
                 .collect(Collectors.toMap(tenant -> URI.create(tenants.jwksUrl(tenant, KeyPurpose.PASSPORT)), tenant -> tenant));
         JwksSource fromDatabase = url -> repository.published(pool, tenantByJwksUrl.get(url), KeyPurpose.PASSPORT)
@@ -54,6 +56,9 @@ public class PassportAuthentication {
         try {
             return verifier.verify(authorization.substring(7).trim());
         } catch (PassportException e) {
+            // the token is not trusted, so neither is any tenant it names
+            refusals.passportRefused(RefusalEvents.UNATTRIBUTED, SecurityEvent.Actor.SYSTEM, e.reason().name().toLowerCase(java.util.Locale.ROOT),
+                    "key-service");
             throw unauthorized();
         }
     }
@@ -62,6 +67,7 @@ public class PassportAuthentication {
     public Passport requireOperator(String authorization, String tenant) {
         Passport passport = require(authorization);
         if (!passport.hasRole(OPERATOR_ROLE) || !passport.tenant().equals(tenant) || !tenants.exists(tenant)) {
+            refusals.passportRefused(passport.tenant(), actor(passport), "not_operator_of_tenant", "admin:" + tenant);
             throw ProblemException.forbidden("an operator of this tenant is required");
         }
         return passport;

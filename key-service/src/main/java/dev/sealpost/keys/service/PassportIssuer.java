@@ -1,5 +1,6 @@
 package dev.sealpost.keys.service;
 
+import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.keys.config.KeyServiceConfig;
 import dev.sealpost.keys.domain.KeyPurpose;
 import dev.sealpost.passport.PassportSigner;
@@ -32,8 +33,10 @@ public class PassportIssuer {
     private final Tenants tenants;
     private final ActiveSigningKeys activeKeys;
     private final KeyServiceConfig config;
+    private final RefusalEvents refusals;
 
-    public PassportIssuer(Tenants tenants, ActiveSigningKeys activeKeys, KeyServiceConfig config) {
+    public PassportIssuer(Tenants tenants, ActiveSigningKeys activeKeys, KeyServiceConfig config, RefusalEvents refusals) {
+        this.refusals = refusals;
         this.tenants = tenants;
         this.activeKeys = activeKeys;
         this.config = config;
@@ -67,12 +70,17 @@ public class PassportIssuer {
         }
         if (!tenants.exists(request.tenant())
                 || !tenants.byExternalIssuer(request.externalIssuer()).map(request.tenant()::equals).orElse(false)) {
+            refusals.passportRefused(tenants.exists(request.tenant()) ? request.tenant() : RefusalEvents.UNATTRIBUTED,
+                    new SecurityEvent.Actor(request.externalIssuer(), request.externalSubject(), null), "issuer_tenant_mismatch",
+                    "passport:" + request.audience());
             throw ProblemException.forbidden("the external issuer does not belong to that tenant");
         }
         String address = null;
         if (request.address() != null) {
             address = Addresses.normalize(request.address());
             if (!tenants.byAddress(address).map(request.tenant()::equals).orElse(false)) {
+                refusals.passportRefused(request.tenant(), new SecurityEvent.Actor(request.externalIssuer(), request.externalSubject(),
+                        null), "address_outside_tenant", "passport:" + request.audience());
                 throw ProblemException.forbidden("the address is not in one of this tenant's domains");
             }
         }

@@ -11,6 +11,8 @@ public enum SecurityEventType {
     KEY_VERSION_ADDED(Category.ACCOUNT_CHANGE, "A user published a new version of their key bundle"),
     KEY_BACKUP_UPDATED(Category.ACCOUNT_CHANGE, "A user stored a new passphrase-wrapped private-key backup"),
     TREE_HEAD_PUBLISHED(Category.API_ACTIVITY, "The key directory signed a new transparency-log tree head"),
+    DIRECTORY_LOG_INTEGRITY_FAILED(Category.API_ACTIVITY,
+            "A tenant's directory log no longer matches its signed tree head; the log stopped serving (alert)"),
 
     // --- key-service: signing keys of a tenant ---
     SIGNING_KEY_CREATED(Category.API_ACTIVITY, "A signing key was generated and published as PENDING"),
@@ -20,8 +22,8 @@ public enum SecurityEventType {
     SIGNING_KEY_REVOKED(Category.API_ACTIVITY, "An operator revoked a signing key; its tokens fail at once"),
 
     // --- key-service: passports ---
-    PASSPORT_ISSUED(Category.AUTHENTICATION, "A passport was issued to the gateway for a user"),
-    PASSPORT_REFUSED(Category.AUTHENTICATION, "A passport request or a presented passport was refused");
+    PASSPORT_REFUSED(Category.AUTHENTICATION,
+            "A passport request was refused, or a presented passport failed verification (reason category only)");
 
     /** OCSF classes the event types map to (issue 6 adds the full OCSF and CEF mappings). */
     public enum Category {

@@ -14,13 +14,13 @@ class SecurityEventCodecTest {
 
     @Test
     void roundTripsThroughJson() {
-        SecurityEvent event = SecurityEvent.of(SecurityEventType.PASSPORT_ISSUED, "key-service")
+        SecurityEvent event = SecurityEvent.of(SecurityEventType.KEY_BUNDLE_PUBLISHED, "key-service")
                 .tenant("acme")
                 .actor(new SecurityEvent.Actor("http://localhost:18080/realms/acme", "f81d4fae", "carol@acme.test"))
                 .target("mail-service").sourceIp("203.0.113.9").requestId("r-1").build();
         String json = SecurityEventCodec.toJson(event);
         assertEquals(event, SecurityEventCodec.fromJson(json));
-        assertTrue(json.contains("\"type\":\"PASSPORT_ISSUED\""), json);
+        assertTrue(json.contains("\"type\":\"KEY_BUNDLE_PUBLISHED\""), json);
         assertTrue(json.contains("\"time\":\"20"), "ISO-8601 time, not a number: " + json);
     }
 

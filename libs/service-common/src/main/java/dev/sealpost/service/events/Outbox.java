@@ -19,11 +19,13 @@ import java.time.ZoneOffset;
 public class Outbox {
 
     private static final String INSERT = "INSERT INTO outbox_event (id, partition_key, event_type, payload, created_at) "
-            + "VALUES ($1, $2, $3, $4::jsonb, $5)";
+            + "VALUES ($1, $2, $3, $4, $5)";
 
     public Uni<Void> append(SqlClient transaction, SecurityEvent event) {
         return transaction.preparedQuery(INSERT)
-                .execute(Tuple.of(event.id(), event.partitionKey(), event.type().name(), SecurityEventCodec.toJson(event),
+                .execute(Tuple.of(event.id(), event.partitionKey(), event.type().name(),
+                        // a JsonObject, not a String: the PostgreSQL client would store a String as a JSON string value
+                        new io.vertx.core.json.JsonObject(SecurityEventCodec.toJson(event)),
                         OffsetDateTime.ofInstant(event.time(), ZoneOffset.UTC)))
                 .replaceWithVoid();
     }
