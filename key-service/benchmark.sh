@@ -40,7 +40,7 @@ run() { # name url script connections
   wrk -t2 -c"$4" -d"${SECONDS_PER_RUN}s" --latency -s "key-service/bench/$3" "$2" > "$OUT/$1.txt"
 }
 echo "Running (2 wrk threads on the same 2-core machine as the services) ..."
-run lookup "$KEYS" lookup.lua 32
+run lookup "$KEYS" lookup.lua 16
 run passport "$KEYS" passport.lua 32
 run client-credentials "http://127.0.0.1:$KEYCLOAK_PORT" client-credentials.lua 32
 

@@ -3,6 +3,7 @@ package dev.sealpost.keys.rest;
 import dev.sealpost.keys.service.DirectoryService;
 import dev.sealpost.keys.service.PassportAuthentication;
 import dev.sealpost.passport.Passport;
+import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
@@ -19,7 +20,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 
-/** Publish and look up public bundles. Passport required (blocking: runs on a worker thread). */
+/** Publish (blocking, worker thread) and look up (on the event loop) public bundles. Passport required. */
 @Path("/api/keys/directory/{address}")
 public class DirectoryResource {
 
@@ -62,8 +63,10 @@ public class DirectoryResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Look up the current (or a named) version of an address's bundle, with its inclusion proof and tree head")
-    public LookupView lookup(@RestHeader("Authorization") String authorization, @RestPath String address, @RestQuery Long version) {
+    public Uni<LookupView> lookup(@RestHeader("Authorization") String authorization, @RestPath String address,
+            @RestQuery Long version) {
+        // non-blocking end to end (the hot path): passport checks use in-memory keys, the query is reactive
         passports.require(authorization);
-        return LookupView.of(directory.lookup(address, version).await().atMost(TIMEOUT));
+        return directory.lookup(address, version).map(LookupView::of);
     }
 }

@@ -17,7 +17,8 @@ import java.util.Optional;
  * The ACTIVE key of every tenant and purpose, decrypted once and kept in memory so that signing a
  * passport touches neither the database nor the KEK. Refreshed after every lifecycle step and on
  * every scheduled check, so a replica that did not rotate itself follows within one check interval
- * (the retired key stays verifiable for longer than that).
+ * (the retired key stays verifiable for longer than that). It also keeps a snapshot of every
+ * tenant's published public keys, so verifying a passport inside key-service never waits on I/O.
  */
 @ApplicationScoped
 public class ActiveSigningKeys {
@@ -34,6 +35,7 @@ public class ActiveSigningKeys {
     private final SigningKeyRepository repository;
     private final KeyEncryption encryption;
     private volatile Map<String, Signer> signers = Map.of();
+    private volatile Map<String, String> publishedJwks = Map.of();
 
     public ActiveSigningKeys(Pool pool, SigningKeyRepository repository, KeyEncryption encryption) {
         this.pool = pool;
@@ -45,8 +47,22 @@ public class ActiveSigningKeys {
         return Optional.ofNullable(signers.get(slot(tenant, purpose)));
     }
 
+    /** The JWKS of a tenant's published keys for a purpose, as of the last refresh. */
+    public String publishedJwks(String tenant, KeyPurpose purpose) {
+        return publishedJwks.getOrDefault(slot(tenant, purpose), "{\"keys\":[]}");
+    }
+
     public Uni<Void> refresh() {
-        return repository.active(pool).map(keys -> {
+        return repository.allPublished(pool).invoke(keys -> {
+            Map<String, java.util.StringJoiner> sets = new HashMap<>();
+            for (SigningKey key : keys) {
+                sets.computeIfAbsent(slot(key.tenant(), key.purpose()), ignored -> new java.util.StringJoiner(",", "{\"keys\":[", "]}"))
+                        .add(Ed25519Keys.publicJwkJson(key.kid(), key.publicKey()));
+            }
+            Map<String, String> snapshot = new HashMap<>();
+            sets.forEach((slot, joiner) -> snapshot.put(slot, joiner.toString()));
+            publishedJwks = Map.copyOf(snapshot);
+        }).chain(() -> repository.active(pool)).map(keys -> {
             Map<String, Signer> loaded = new HashMap<>();
             Map<String, Signer> previous = signers;
             for (SigningKey key : keys) {

@@ -7,9 +7,7 @@ import dev.sealpost.passport.Passport;
 import dev.sealpost.passport.PassportException;
 import dev.sealpost.passport.PassportVerifier;
 import dev.sealpost.passport.TenantTrust;
-import dev.sealpost.passport.Ed25519Keys;
 import dev.sealpost.service.rest.ProblemException;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.net.URI;
@@ -21,8 +19,8 @@ import java.util.stream.Collectors;
 /**
  * Every key-service endpoint but the JWKS and the internal passport exchange takes a key-service
  * passport ({@code aud} key-service), verified by the same library the other services use; admin
- * endpoints also need the operator role of the tenant. The JWKS comes straight from this service's
- * database (no HTTP to itself). Blocking: call it from a worker thread.
+ * endpoints also need the operator role of the tenant. The keys come from the snapshot of this
+ * service's own published keys (no HTTP to itself, no I/O), so it can run on the event loop.
  */
 @ApplicationScoped
 public class PassportAuthentication {
@@ -34,18 +32,16 @@ public class PassportAuthentication {
     private final Tenants tenants;
     private final RefusalEvents refusals;
 
-    public PassportAuthentication(Tenants tenants, Pool pool, SigningKeyRepository repository, RefusalEvents refusals) {
+    public PassportAuthentication(Tenants tenants, ActiveSigningKeys activeKeys, RefusalEvents refusals) {
         this.tenants = tenants;
         this.refusals = refusals;
         Map<URI, String> tenantByJwksUrl = tenants.names().stream()
                 .collect(Collectors.toMap(tenant -> URI.create(tenants.jwksUrl(tenant, KeyPurpose.PASSPORT)), tenant -> tenant));
-        JwksSource fromDatabase = url -> repository.published(pool, tenantByJwksUrl.get(url), KeyPurpose.PASSPORT)
-                .map(keys -> keys.stream().map(key -> Ed25519Keys.publicJwkJson(key.kid(), key.publicKey()))
-                        .collect(Collectors.joining(",", "{\"keys\":[", "]}")))
-                .await().atMost(Duration.ofSeconds(5));
+        // the snapshot kept by ActiveSigningKeys: no I/O, so verification may run on the event loop
+        JwksSource fromSnapshot = url -> activeKeys.publishedJwks(tenantByJwksUrl.get(url), KeyPurpose.PASSPORT);
         this.verifier = new PassportVerifier(AUDIENCE, tenants.names().stream()
                 .map(tenant -> new TenantTrust(tenant, tenants.issuer(tenant), URI.create(tenants.jwksUrl(tenant, KeyPurpose.PASSPORT))))
-                .toList(), fromDatabase, Clock.systemUTC(), Duration.ofSeconds(1));
+                .toList(), fromSnapshot, Clock.systemUTC(), Duration.ofSeconds(1));
     }
 
     /** The caller's passport; 401 without a valid one. */

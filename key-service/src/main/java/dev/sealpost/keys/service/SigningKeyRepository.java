@@ -36,6 +36,11 @@ public class SigningKeyRepository {
                 .execute(Tuple.of(tenant, purpose.name())).map(SigningKeyRepository::toList);
     }
 
+    public Uni<List<SigningKey>> allPublished(SqlClient client) {
+        return client.query("SELECT " + COLUMNS + " FROM signing_key WHERE state IN ('PENDING', 'ACTIVE', 'RETIRED') "
+                + "ORDER BY created_at").execute().map(SigningKeyRepository::toList);
+    }
+
     public Uni<List<SigningKey>> active(SqlClient client) {
         return client.query("SELECT " + COLUMNS + " FROM signing_key WHERE state = 'ACTIVE'").execute()
                 .map(SigningKeyRepository::toList);

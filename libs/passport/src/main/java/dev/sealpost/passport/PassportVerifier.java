@@ -54,6 +54,13 @@ public final class PassportVerifier {
     private final Map<String, TenantKeys> keysByTenant = new ConcurrentHashMap<>();
     private final Set<String> revokedKeyIds = ConcurrentHashMap.newKeySet();
     private final AtomicLong jwksFetches = new AtomicLong();
+    /**
+     * Passports already verified, until they expire: a client reuses its passport for minutes, and
+     * a signature check per request is the largest cost of a cheap request. Bounded; a revoked key's
+     * passports are refused on a hit too.
+     */
+    private final Map<String, Passport> verified = new ConcurrentHashMap<>();
+    static final int MAX_CACHED_PASSPORTS = 10_000;
 
     public PassportVerifier(String audience, List<TenantTrust> tenants, JwksSource jwksSource, Clock clock,
             Duration minRefreshInterval) {
@@ -75,6 +82,27 @@ public final class PassportVerifier {
         if (token.length() > PassportClaims.MAX_TOKEN_LENGTH) {
             throw new PassportException(PassportException.Reason.TOO_LARGE);
         }
+        Passport cached = verified.get(token);
+        if (cached != null) {
+            if (revokedKeyIds.contains(cached.keyId())) {
+                verified.remove(token);
+                throw new PassportException(PassportException.Reason.UNKNOWN_KEY);
+            }
+            if (clock.instant().isBefore(cached.expiresAt().plusSeconds(PassportClaims.CLOCK_SKEW_SECONDS))) {
+                return cached;
+            }
+            verified.remove(token);
+        }
+        Passport passport = verifyUncached(token);
+        if (verified.size() >= MAX_CACHED_PASSPORTS) {
+            // crude but bounded: start over rather than track recency on the hot path
+            verified.clear();
+        }
+        verified.put(token, passport);
+        return passport;
+    }
+
+    private Passport verifyUncached(String token) throws PassportException {
         JsonWebSignature jws = parse(token);
         if (!PassportClaims.ALGORITHM.equals(jws.getAlgorithmHeaderValue())) {
             throw new PassportException(PassportException.Reason.ALGORITHM_NOT_ALLOWED);
@@ -122,6 +150,7 @@ public final class PassportVerifier {
      */
     public void revoke(String keyId) {
         revokedKeyIds.add(keyId);
+        verified.values().removeIf(passport -> passport.keyId().equals(keyId));
     }
 
     /** How many JWKS documents this verifier has fetched (for tests and metrics). */

@@ -244,6 +244,23 @@ class PassportVerifierTest {
     }
 
     @Test
+    void aCachedPassportStillExpires() throws Exception {
+        Instant[] now = {Instant.now()};
+        Clock clock = new Clock() {
+            public java.time.ZoneId getZone() { return java.time.ZoneOffset.UTC; }
+            public Clock withZone(java.time.ZoneId zone) { return this; }
+            public Instant instant() { return now[0]; }
+        };
+        PassportVerifier timed = new PassportVerifier(AUDIENCE, List.of(consumer), JwksSource.http(), clock, Duration.ofSeconds(30));
+        String token = valid();
+        timed.verify(token);
+        timed.verify(token); // from the cache
+        now[0] = now[0].plusSeconds(300 + 61);
+        PassportException e = assertThrows(PassportException.class, () -> timed.verify(token));
+        assertEquals(PassportException.Reason.EXPIRED, e.reason());
+    }
+
+    @Test
     void expiredBeyondTheSkewIsRefusedWithinItAccepted() throws Exception {
         Instant issued = Instant.now().minusSeconds(300 + 61);
         String expired = PassportSigner.sign(claims(consumer, "consumer", AUDIENCE, issued, Duration.ofMinutes(5)), "consumer-k1",
