@@ -98,8 +98,15 @@ public final class Envelope {
             ByteWriter toBeSigned = new ByteWriter(32 * (parts.size() + 1)).bytes(headerDigest);
             for (int i = 0; i < parts.size(); i++) {
                 byte[] partKey = partKey(contentKey, i);
-                try (InputStream in = parts.get(i).open()) {
-                    toBeSigned.bytes(new SegmentedAead(partKey, headerDigest, segmentSize).encrypt(in, parts.get(i).length(), out));
+                SegmentedAead aead = new SegmentedAead(partKey, headerDigest, segmentSize);
+                try {
+                    if (parts.get(i) instanceof PartSource.InMemory inMemory) {
+                        toBeSigned.bytes(aead.encrypt(inMemory.bytes(), out));
+                    } else {
+                        try (InputStream in = parts.get(i).open()) {
+                            toBeSigned.bytes(aead.encrypt(in, parts.get(i).length(), out));
+                        }
+                    }
                 } finally {
                     Arrays.fill(partKey, (byte) 0);
                 }

@@ -46,6 +46,11 @@ class SegmentedAeadTest {
         byte[] decrypted = new byte[plaintext.length];
         new SegmentedAead(key, aad, SEGMENT).decrypt(ciphertext, 0, plaintext.length, decrypted);
         assertArrayEquals(plaintext, decrypted);
+
+        // sealing from memory in place gives the same bytes and digest as sealing from a stream
+        ByteArrayOutputStream fromArray = new ByteArrayOutputStream();
+        assertArrayEquals(digest, new SegmentedAead(key, aad, SEGMENT).encrypt(plaintext, fromArray));
+        assertArrayEquals(ciphertext, fromArray.toByteArray());
     }
 
     @Test

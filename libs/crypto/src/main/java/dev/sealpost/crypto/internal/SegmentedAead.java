@@ -75,10 +75,32 @@ public final class SegmentedAead {
      * Returns the part digest ({@link #partDigest}) of what was written.
      */
     public byte[] encrypt(InputStream in, long length, OutputStream out) throws IOException {
+        byte[] buffer = new byte[(int) Math.min((long) batchSegments(length) * segmentSize, length)];
+        return encryptBatches(length, out, (batchOffset, batchLength) -> {
+            readFully(in, buffer, batchLength);
+            return 0;
+        }, buffer);
+    }
+
+    /** Encrypts a part already in memory, reading it in place (no copy of the plaintext). */
+    public byte[] encrypt(byte[] plaintext, OutputStream out) throws IOException {
+        return encryptBatches(plaintext.length, out, (batchOffset, batchLength) -> (int) batchOffset, plaintext);
+    }
+
+    /** Where a batch's plaintext is: fills it if needed and returns its offset in the plaintext array. */
+    @FunctionalInterface
+    private interface BatchSource {
+        int fill(long batchOffset, int batchLength) throws IOException;
+    }
+
+    private int batchSegments(long length) {
+        return (int) Math.min(Math.max(1, BATCH_BYTES / segmentSize), segmentCount(length, segmentSize));
+    }
+
+    private byte[] encryptBatches(long length, OutputStream out, BatchSource source, byte[] plain) throws IOException {
         long segments = segmentCount(length, segmentSize);
-        int perBatch = (int) Math.min(Math.max(1, BATCH_BYTES / segmentSize), segments);
+        int perBatch = batchSegments(length);
         int plainCapacity = (int) Math.min((long) perBatch * segmentSize, length);
-        byte[] plain = new byte[plainCapacity];
         byte[] sealed = new byte[plainCapacity + perBatch * TAG_LENGTH];
         byte[] hashes = new byte[perBatch * HASH_LENGTH];
         MessageDigest partDigest = Digests.sha256();
@@ -86,7 +108,7 @@ public final class SegmentedAead {
         for (long first = 0; first < segments; ) {
             int count = (int) Math.min(perBatch, segments - first);
             int batchPlain = (int) Math.min((long) count * segmentSize, remaining);
-            readFully(in, plain, batchPlain);
+            int base = source.fill(length - remaining, batchPlain);
             long firstIndex = first;
             inParallel(count, (slot, from, to) -> {
                 for (int s = from; s < to; s++) {
@@ -95,7 +117,7 @@ public final class SegmentedAead {
                     int sealedOffset = s * (segmentSize + TAG_LENGTH);
                     long index = firstIndex + s;
                     int written = crypt(slot, Cipher.ENCRYPT_MODE, index, index == segments - 1,
-                            plain, plainOffset, chunk, sealed, sealedOffset);
+                            plain, base + plainOffset, chunk, sealed, sealedOffset);
                     hashInto(slot, sealed, sealedOffset, written, hashes, s * HASH_LENGTH);
                 }
             });
