@@ -131,8 +131,8 @@ public final class Envelope {
             partDigests.add(SegmentedAead.partDigest(SegmentedAead.segmentHashes(envelope, (int) framing.partOffsets()[i],
                     header.parts().get(i).plaintextLength(), header.segmentSize())));
         }
-        byte[] contentKey = verifyAndUnwrap(framing, partDigests, recipient, claimedSender);
         byte[] headerDigest = header.digest();
+        byte[] contentKey = verifyAndUnwrap(framing, headerDigest, partDigests, recipient, claimedSender);
         try {
             List<byte[]> plaintexts = new ArrayList<>(header.parts().size());
             for (int i = 0; i < header.parts().size(); i++) {
@@ -181,7 +181,8 @@ public final class Envelope {
                 segmentHashes.add(hashes);
                 partDigests.add(SegmentedAead.partDigest(hashes));
             }
-            byte[] contentKey = verifyAndUnwrap(framing, partDigests, recipient, claimedSender);
+            byte[] headerDigest = header.digest();
+            byte[] contentKey = verifyAndUnwrap(framing, headerDigest, partDigests, recipient, claimedSender);
             Path directory = Files.createTempDirectory(outputDirectory, "opened-");
             boolean complete = false;
             try {
@@ -192,7 +193,7 @@ public final class Envelope {
                     files.add(file);
                     byte[] partKey = partKey(contentKey, i);
                     List<byte[]> expected = segmentHashes.get(i);
-                    SegmentedAead aead = new SegmentedAead(partKey, header.digest(), segmentSize);
+                    SegmentedAead aead = new SegmentedAead(partKey, headerDigest, segmentSize);
                     int part = i;
                     try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                         forEachSegment(source, framing.partOffsets()[i], header.parts().get(i).plaintextLength(), segmentSize, sealed,
@@ -263,13 +264,13 @@ public final class Envelope {
      * The checks every open makes before any decryption, in order: sender fingerprint, signature over
      * the header and the part digests, recipient entry, key unwrap. Returns the content key.
      */
-    private static byte[] verifyAndUnwrap(EnvelopeHeader.Framing framing, List<byte[]> partDigests, PrivateKeys recipient,
-            PublicBundle claimedSender) throws CryptoException {
+    private static byte[] verifyAndUnwrap(EnvelopeHeader.Framing framing, byte[] headerDigest, List<byte[]> partDigests,
+            PrivateKeys recipient, PublicBundle claimedSender) throws CryptoException {
         EnvelopeHeader header = framing.header();
         if (!header.sender().equals(claimedSender.fingerprint())) {
             throw new CryptoException.BadSignature("the envelope names another sender");
         }
-        ByteWriter toBeSigned = new ByteWriter(32 * (partDigests.size() + 1)).bytes(header.digest());
+        ByteWriter toBeSigned = new ByteWriter(32 * (partDigests.size() + 1)).bytes(headerDigest);
         partDigests.forEach(toBeSigned::bytes);
         if (!claimedSender.identityKey().verify(SignaturePurpose.ENVELOPE, toBeSigned.toByteArray(), framing.signature())) {
             throw new CryptoException.BadSignature("the sender's signature does not verify");
