@@ -7,7 +7,8 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
-@WithTestResource(value = PostgresAndKafkaResource.class, initArgs = @ResourceArg(name = "database", value = "mail"))
+@WithTestResource(value = PostgresAndKafkaResource.class, initArgs = {@ResourceArg(name = "database", value = "mail"),
+        @ResourceArg(name = "passportAudience", value = "mail-service")})
 class MailServiceFoundationTest extends ServiceFoundationContract {
 
     @Override

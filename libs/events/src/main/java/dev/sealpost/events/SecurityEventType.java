@@ -21,6 +21,13 @@ public enum SecurityEventType {
     SIGNING_KEY_DESTROYED(Category.API_ACTIVITY, "A RETIRED signing key left the JWKS after its last token expired"),
     SIGNING_KEY_REVOKED(Category.API_ACTIVITY, "An operator revoked a signing key; its tokens fail at once"),
 
+    // --- mail-service ---
+    MESSAGE_SENT(Category.API_ACTIVITY, "A user sent a sealed message (sender's log)"),
+    MESSAGE_RECEIVED(Category.API_ACTIVITY, "A sealed message was delivered to a mailbox (recipient's log)"),
+    MESSAGE_DELETED(Category.API_ACTIVITY, "A message was moved to the trash or purged"),
+    MAILBOX_ACCESSED(Category.API_ACTIVITY, "A mailbox was listed or read: one event per actor, address, client and minute, with a count"),
+    MAILBOX_ACCESS_DENIED(Category.API_ACTIVITY, "Someone asked for a message or mailbox that is not theirs"),
+
     // --- key-service: passports ---
     PASSPORT_REFUSED(Category.AUTHENTICATION,
             "A passport request was refused, or a presented passport failed verification (reason category only)");

@@ -16,11 +16,14 @@ public class PostgresAndKafkaResource implements QuarkusTestResourceLifecycleMan
 
     private String databasePrefix = "sealpost";
     private boolean kafkaUnreachable;
+    private String passportAudience;
 
     @Override
     public void init(Map<String, String> initArgs) {
         databasePrefix = initArgs.getOrDefault("database", databasePrefix);
         kafkaUnreachable = KAFKA_UNREACHABLE.equals(initArgs.get("kafka"));
+        // init argument passportAudience=mail-service: trust TestPassportIssuer's tenants for that audience
+        passportAudience = initArgs.get("passportAudience");
     }
 
     @Override
@@ -29,12 +32,16 @@ public class PostgresAndKafkaResource implements QuarkusTestResourceLifecycleMan
         String bootstrapServers = kafkaUnreachable
                 ? "127.0.0.1:" + LoopbackPorts.findFree()
                 : SealpostInfrastructure.kafka().bootstrapServers();
-        return Map.of(
+        Map<String, String> config = new java.util.HashMap<>(Map.of(
                 "quarkus.datasource.jdbc.url", database.jdbcUrl(),
                 "quarkus.datasource.reactive.url", database.reactiveUrl(),
                 "quarkus.datasource.username", database.username(),
                 "quarkus.datasource.password", database.password(),
-                "kafka.bootstrap.servers", bootstrapServers);
+                "kafka.bootstrap.servers", bootstrapServers));
+        if (passportAudience != null) {
+            config.putAll(TestPassportIssuer.get().config(passportAudience));
+        }
+        return config;
     }
 
     @Override

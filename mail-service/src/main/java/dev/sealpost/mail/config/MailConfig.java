@@ -1,0 +1,27 @@
+package dev.sealpost.mail.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** mail-service limits and retention; docs/operations.md lists the environment variables. */
+@ConfigMapping(prefix = "sealpost.mail")
+public interface MailConfig {
+
+    /** Largest sealed message accepted (413 above, decided from Content-Length before reading). */
+    @WithDefault("26214400")
+    long maxMessageBytes();
+
+    /** Storage per mailbox, counting every copy it holds (inbox, sent, trash...). */
+    @WithDefault("1073741824")
+    long defaultQuotaBytes();
+
+    /** Messages in the trash longer than this are purged. */
+    @WithDefault("30d")
+    Duration trashRetention();
+
+    /** Messages purged per retention transaction (short transactions, no long locks). */
+    @WithDefault("500")
+    int retentionBatchSize();
+}

@@ -1,0 +1,331 @@
+package dev.sealpost.mail.service;
+
+import dev.sealpost.crypto.CryptoException;
+import dev.sealpost.crypto.EnvelopeFormat;
+import dev.sealpost.crypto.EnvelopeHeader;
+import dev.sealpost.events.SecurityEventType;
+import dev.sealpost.events.UuidV7;
+import dev.sealpost.mail.config.MailConfig;
+import dev.sealpost.mail.domain.FolderKind;
+import dev.sealpost.mail.domain.Mailbox;
+import dev.sealpost.mail.domain.MessageSummary;
+import dev.sealpost.passport.Passport;
+import dev.sealpost.service.events.Outbox;
+import dev.sealpost.service.rest.ProblemException;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Mailboxes of ciphertext. A caller reaches only the mailbox of their own passport subject; any
+ * other message id is answered as not found and recorded as an access-denied event. Every change
+ * and its events commit in one transaction.
+ */
+@ApplicationScoped
+public class MailService {
+
+    public static final int MAX_PAGE = 200;
+    private static final Pattern ADDRESS = Pattern.compile("[a-z0-9._%+-]{1,64}@[a-z0-9-]{1,63}(\\.[a-z0-9-]{1,63})+");
+    private static final Pattern FOLDER_NAME = Pattern.compile("[\\p{L}\\p{N} _.-]{1,64}");
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
+
+    private final Pool pool;
+    private final MailboxRepository repository;
+    private final Outbox outbox;
+    private final MailConfig config;
+    private final MailboxAccessLog accessLog;
+
+    public MailService(Pool pool, MailboxRepository repository, Outbox outbox, MailConfig config, MailboxAccessLog accessLog) {
+        this.pool = pool;
+        this.repository = repository;
+        this.outbox = outbox;
+        this.config = config;
+        this.accessLog = accessLog;
+    }
+
+    public record SendResult(UUID messageId, int recipients, boolean replayed) {
+    }
+
+    public record Page(List<MessageSummary> messages, String next) {
+    }
+
+    public record Quota(String address, long usedBytes, long quotaBytes) {
+    }
+
+    /** The caller's mailbox, created with its standard folders on first use. */
+    public Uni<Mailbox> mailbox(Passport caller) {
+        if (caller.address() == null) {
+            throw ProblemException.forbidden("the passport carries no mail address");
+        }
+        return repository.byOwner(pool, caller.tenant(), caller.subject()).chain(existing -> existing
+                .map(mailbox -> Uni.createFrom().item(mailbox))
+                .orElseGet(() -> pool.withTransaction(transaction -> repository.createIfAbsent(transaction, caller.tenant(),
+                                caller.subject(), caller.address(), config.defaultQuotaBytes()))
+                        .chain(() -> repository.byOwner(pool, caller.tenant(), caller.subject()))
+                        .map(created -> created.orElseThrow(() -> ProblemException.conflict(
+                                "the address " + caller.address() + " belongs to another mailbox")))));
+    }
+
+    public Uni<SendResult> send(Passport caller, List<String> rawRecipients, byte[] envelope, String idempotencyKey,
+            RequestContext context) {
+        List<String> recipients = normalizeRecipients(rawRecipients);
+        if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
+            throw ProblemException.badRequest("Idempotency-Key: 1 to 128 characters of letters, digits and _.:-");
+        }
+        if (envelope == null || envelope.length == 0) {
+            throw ProblemException.badRequest("the body must be a sealed envelope (application/octet-stream)");
+        }
+        if (envelope.length > config.maxMessageBytes()) {
+            throw new ProblemException(413, "Content Too Large", "a message has at most " + config.maxMessageBytes() + " bytes");
+        }
+        EnvelopeHeader header;
+        try {
+            header = EnvelopeHeader.parse(envelope);
+        } catch (CryptoException e) {
+            throw ProblemException.badRequest("not a valid sealed envelope (" + e.getClass().getSimpleName() + ")");
+        }
+        if (header.recipients().size() < recipients.size()) {
+            throw ProblemException.badRequest("the envelope is sealed for fewer recipients than listed");
+        }
+        return mailbox(caller).chain(sender -> (idempotencyKey == null ? Uni.createFrom().item(java.util.Optional.<UUID>empty())
+                : repository.idempotentSend(pool, sender.id(), idempotencyKey)).chain(previous -> {
+                    if (previous.isPresent()) {
+                        return Uni.createFrom().item(new SendResult(previous.get(), recipients.size(), true));
+                    }
+                    return pool.withTransaction(transaction -> deliver(transaction, caller, sender, recipients, envelope,
+                            idempotencyKey, context));
+                }));
+    }
+
+    private Uni<SendResult> deliver(SqlClient transaction, Passport caller, Mailbox sender, List<String> recipients, byte[] envelope,
+            String idempotencyKey, RequestContext context) {
+        Set<String> addresses = new LinkedHashSet<>(recipients);
+        addresses.add(sender.address());
+        return repository.lockByAddresses(transaction, List.copyOf(addresses)).chain(locked -> {
+            Map<String, Mailbox> byAddress = new HashMap<>();
+            locked.forEach(mailbox -> byAddress.put(mailbox.address(), mailbox));
+            List<String> unknown = recipients.stream().filter(address -> !byAddress.containsKey(address)).toList();
+            if (!unknown.isEmpty()) {
+                throw ProblemException.badRequest("unknown recipients: " + String.join(", ", unknown));
+            }
+            // every copy counts against the mailbox that holds it (the sender's sent copy too)
+            Map<String, Long> incoming = new HashMap<>();
+            recipients.forEach(address -> incoming.merge(address, (long) envelope.length, Long::sum));
+            incoming.merge(sender.address(), (long) envelope.length, Long::sum);
+            for (Map.Entry<String, Long> entry : incoming.entrySet()) {
+                Mailbox mailbox = byAddress.get(entry.getKey());
+                if (mailbox.usedBytes() + entry.getValue() > mailbox.quotaBytes()) {
+                    throw new ProblemException(413, "Content Too Large", mailbox.address().equals(sender.address())
+                            ? "your mailbox is over its quota" : "the mailbox of " + mailbox.address() + " is full");
+                }
+            }
+            UUID sentId = UuidV7.next();
+            Instant now = Instant.now();
+            List<UUID> mailboxIds = locked.stream().map(Mailbox::id).toList();
+            return folders(transaction, mailboxIds, FolderKind.INBOX).chain(inboxes -> folders(transaction, List.of(sender.id()),
+                    FolderKind.SENT).chain(sent -> {
+                        Uni<Void> work = repository.insertMessage(transaction, sentId, sender.id(), sent.get(sender.id()), envelope,
+                                sender.address(), recipients, now)
+                                .call(() -> outbox.append(transaction, MailEvents.event(SecurityEventType.MESSAGE_SENT, caller.tenant(),
+                                        caller, context).target("message:" + sentId + " recipients=" + recipients.size()).build()));
+                        for (String address : recipients) {
+                            Mailbox recipient = byAddress.get(address);
+                            UUID copyId = UuidV7.next();
+                            work = work.chain(() -> repository.insertMessage(transaction, copyId, recipient.id(),
+                                            inboxes.get(recipient.id()), envelope, sender.address(), recipients, now))
+                                    // the recipient's log: the recipient's tenant, the sender as actor
+                                    .call(() -> outbox.append(transaction, MailEvents.event(SecurityEventType.MESSAGE_RECEIVED,
+                                            recipient.tenant(), caller, context).target("message:" + copyId + " to " + address).build()));
+                        }
+                        if (idempotencyKey != null) {
+                            work = work.chain(() -> repository.recordSend(transaction, sender.id(), idempotencyKey, sentId))
+                                    .map(recorded -> {
+                                        if (!recorded) {
+                                            throw ProblemException.conflict("a send with this Idempotency-Key was just made; "
+                                                    + "retry to get its result");
+                                        }
+                                        return null;
+                                    });
+                        }
+                        return work.replaceWith(new SendResult(sentId, recipients.size(), false));
+                    }));
+        });
+    }
+
+    private Uni<Map<UUID, UUID>> folders(SqlClient client, List<UUID> mailboxIds, FolderKind kind) {
+        return client.preparedQuery("SELECT id, mailbox_id FROM folder WHERE mailbox_id = ANY($1) AND kind = $2")
+                .execute(Tuple.of(mailboxIds.toArray(new UUID[0]), kind.name()))
+                .map(rows -> {
+                    Map<UUID, UUID> byMailbox = new HashMap<>();
+                    rows.forEach(row -> byMailbox.put(row.getUUID("mailbox_id"), row.getUUID("id")));
+                    return byMailbox;
+                });
+    }
+
+    public Uni<List<String>> folders(Passport caller, RequestContext context) {
+        return mailbox(caller).chain(mailbox -> {
+            accessLog.accessed(mailbox.tenant(), mailbox.address(), caller, context);
+            return repository.folderNames(pool, mailbox.id());
+        });
+    }
+
+    public Uni<Page> list(Passport caller, String folder, Integer limit, String cursor, RequestContext context) {
+        int pageSize = limit == null ? 50 : limit;
+        if (pageSize < 1 || pageSize > MAX_PAGE) {
+            throw ProblemException.badRequest("limit must be 1.." + MAX_PAGE);
+        }
+        Cursor after = cursor == null ? null : Cursor.parse(cursor);
+        return mailbox(caller).chain(mailbox -> repository.folderId(pool, mailbox.id(), folder).chain(folderId -> {
+            if (folderId.isEmpty()) {
+                throw ProblemException.notFound("no such folder");
+            }
+            accessLog.accessed(mailbox.tenant(), mailbox.address(), caller, context);
+            return repository.page(pool, folderId.get(), after == null ? null : after.receivedAt(), after == null ? null : after.id(), pageSize)
+                    .map(messages -> new Page(messages, messages.size() < pageSize ? null
+                            : new Cursor(messages.get(messages.size() - 1).receivedAt(), messages.get(messages.size() - 1).id()).encode()));
+        }));
+    }
+
+    public Uni<MessageSummary> message(Passport caller, UUID id, RequestContext context) {
+        return mailbox(caller).chain(mailbox -> repository.summary(pool, mailbox.id(), id).chain(found -> found
+                .map(summary -> {
+                    accessLog.accessed(mailbox.tenant(), mailbox.address(), caller, context);
+                    return Uni.createFrom().item(summary);
+                })
+                .orElseGet(() -> denied(caller, id, "read", context))));
+    }
+
+    public Uni<byte[]> envelope(Passport caller, UUID id, RequestContext context) {
+        return mailbox(caller).chain(mailbox -> repository.envelope(pool, mailbox.id(), id).chain(found -> found
+                .map(bytes -> {
+                    accessLog.accessed(mailbox.tenant(), mailbox.address(), caller, context);
+                    return Uni.createFrom().item(bytes);
+                })
+                .orElseGet(() -> denied(caller, id, "read", context))));
+    }
+
+    public Uni<Void> flags(Passport caller, UUID id, Boolean seen, Boolean flagged, RequestContext context) {
+        if (seen == null && flagged == null) {
+            throw ProblemException.badRequest("give seen and/or flagged");
+        }
+        return mailbox(caller).chain(mailbox -> repository.setFlags(pool, mailbox.id(), id, seen, flagged)
+                .chain(changed -> changed == 1 ? Uni.createFrom().voidItem() : denied(caller, id, "flag", context)));
+    }
+
+    public Uni<Void> move(Passport caller, UUID id, String folder, RequestContext context) {
+        if (folder == null || !FOLDER_NAME.matcher(folder).matches()) {
+            throw ProblemException.badRequest("a folder name of 1 to 64 letters, digits, spaces and _.-");
+        }
+        return mailbox(caller).chain(mailbox -> repository.folderId(pool, mailbox.id(), folder).chain(folderId -> {
+            if (folderId.isEmpty()) {
+                throw ProblemException.notFound("no such folder");
+            }
+            return repository.move(pool, mailbox.id(), id, folderId.get(), FolderKind.TRASH.standardName().equals(folder))
+                    .chain(changed -> changed == 1 ? Uni.createFrom().voidItem() : denied(caller, id, "move", context));
+        }));
+    }
+
+    /** To the trash; from the trash, for good (the bytes go back to the quota). */
+    public Uni<Void> delete(Passport caller, UUID id, RequestContext context) {
+        return mailbox(caller).chain(mailbox -> repository.summary(pool, mailbox.id(), id).chain(found -> {
+            if (found.isEmpty()) {
+                return denied(caller, id, "delete", context);
+            }
+            boolean inTrash = FolderKind.TRASH.standardName().equals(found.get().folder());
+            return pool.withTransaction(transaction -> {
+                Uni<Void> change = inTrash
+                        ? repository.purge(transaction, mailbox.id(), id).replaceWithVoid()
+                        : repository.folderId(transaction, mailbox.id(), FolderKind.TRASH.standardName())
+                                .chain(trash -> repository.move(transaction, mailbox.id(), id, trash.orElseThrow(), true)).replaceWithVoid();
+                return change.call(() -> outbox.append(transaction, MailEvents.event(SecurityEventType.MESSAGE_DELETED, mailbox.tenant(),
+                        caller, context).target("message:" + id + (inTrash ? " purged" : " to trash")).build()));
+            });
+        }));
+    }
+
+    public Uni<Quota> quota(Passport caller) {
+        return mailbox(caller).chain(mailbox -> repository.byOwner(pool, mailbox.tenant(), mailbox.ownerSubject()))
+                .map(mailbox -> mailbox.map(found -> new Quota(found.address(), found.usedBytes(), found.quotaBytes())).orElseThrow());
+    }
+
+    /**
+     * Not the caller's message (or none at all): the same 404 either way, so ids cannot be probed,
+     * and an event in the caller's log — and in the owner's, if the message exists.
+     */
+    private <T> Uni<T> denied(Passport caller, UUID messageId, String action, RequestContext context) {
+        return pool.preparedQuery("SELECT mb.tenant FROM message m JOIN mailbox mb ON mb.id = m.mailbox_id WHERE m.id = $1")
+                .execute(Tuple.of(messageId))
+                .chain(rows -> pool.withTransaction(transaction -> {
+                    List<String> tenants = new ArrayList<>(List.of(caller.tenant()));
+                    rows.forEach(row -> {
+                        if (!tenants.contains(row.getString("tenant"))) {
+                            tenants.add(row.getString("tenant"));
+                        }
+                    });
+                    return Multi.createFrom().iterable(tenants)
+                            .onItem().transformToUniAndConcatenate(tenant -> outbox.append(transaction, MailEvents.event(
+                                    SecurityEventType.MAILBOX_ACCESS_DENIED, tenant, caller, context)
+                                    .target("message:" + messageId + " action=" + action).failure("not_owner").build()))
+                            .collect().asList();
+                }))
+                .map(ignored -> {
+                    throw ProblemException.notFound("no such message");
+                });
+    }
+
+    private static List<String> normalizeRecipients(List<String> raw) {
+        if (raw == null || raw.isEmpty()) {
+            throw ProblemException.badRequest("at least one recipient (to=...)");
+        }
+        if (raw.size() > EnvelopeFormat.MAX_RECIPIENTS) {
+            throw ProblemException.badRequest("at most " + EnvelopeFormat.MAX_RECIPIENTS + " recipients");
+        }
+        LinkedHashSet<String> addresses = new LinkedHashSet<>();
+        for (String address : raw) {
+            String normalized = address == null ? "" : address.trim().toLowerCase(Locale.ROOT);
+            if (normalized.length() > 254 || !ADDRESS.matcher(normalized).matches()) {
+                throw ProblemException.badRequest("not a mail address: " + (normalized.length() > 64 ? normalized.substring(0, 64) + "…" : normalized));
+            }
+            addresses.add(normalized);
+        }
+        return List.copyOf(addresses);
+    }
+
+    /** Keyset cursor: the last message's (received_at, id), opaque to clients. */
+    private record Cursor(Instant receivedAt, UUID id) {
+        String encode() {
+            long micros = receivedAt.getEpochSecond() * 1_000_000 + receivedAt.getNano() / 1_000;
+            return Base64.getUrlEncoder().withoutPadding().encodeToString((micros + ":" + id).getBytes(StandardCharsets.US_ASCII));
+        }
+
+        static Cursor parse(String value) {
+            try {
+                if (value.length() > 100) {
+                    throw new IllegalArgumentException();
+                }
+                String[] parts = new String(Base64.getUrlDecoder().decode(value), StandardCharsets.US_ASCII).split(":");
+                long micros = Long.parseLong(parts[0]);
+                return new Cursor(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1_000L),
+                        UUID.fromString(parts[1]));
+            } catch (RuntimeException e) {
+                throw ProblemException.badRequest("not a cursor from this service");
+            }
+        }
+    }
+}

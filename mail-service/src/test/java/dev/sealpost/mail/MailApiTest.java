@@ -1,0 +1,254 @@
+package dev.sealpost.mail;
+
+import dev.sealpost.crypto.Envelope;
+import dev.sealpost.crypto.EnvelopeContent;
+import dev.sealpost.crypto.PrivateKeys;
+import dev.sealpost.crypto.PublicBundle;
+import dev.sealpost.testing.PostgresAndKafkaResource;
+import dev.sealpost.testing.SealpostInfrastructure;
+import dev.sealpost.testing.TestPassportIssuer;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The mailbox API against real PostgreSQL and Kafka, with passports signed like key-service signs them. */
+@QuarkusTest
+@WithTestResource(value = PostgresAndKafkaResource.class, initArgs = {
+        @ResourceArg(name = "database", value = "mail"), @ResourceArg(name = "passportAudience", value = "mail-service")})
+class MailApiTest {
+
+    static final PrivateKeys ALICE = PrivateKeys.generate();
+    static final PrivateKeys BOB = PrivateKeys.generate();
+    static final PrivateKeys CAROL = PrivateKeys.generate();
+
+    static String passport(String tenant, String user, String address) {
+        return TestPassportIssuer.get().passport(tenant, "subject-" + user, address, "mail-service", "user");
+    }
+
+    static final String alice = passport("consumer", "alice", "alice@sealpost.test");
+    static final String bob = passport("consumer", "bob", "bob@sealpost.test");
+    static final String carol = passport("acme", "carol", "carol@acme.test");
+
+    static RequestSpecification as(String passport) {
+        return given().header("Authorization", "Bearer " + passport);
+    }
+
+    static byte[] seal(String subject, List<PublicBundle> recipients) {
+        return Envelope.seal(EnvelopeContent.of(subject, "body of " + subject), recipients, ALICE);
+    }
+
+    static Response send(String passport, byte[] envelope, String... to) {
+        RequestSpecification request = as(passport).contentType("application/octet-stream").body(envelope);
+        for (String address : to) {
+            request = request.queryParam("to", address);
+        }
+        return request.post("/api/mail/messages");
+    }
+
+    static int inboxSize(String passport) {
+        return as(passport).queryParam("limit", 200).get("/api/mail/folders/inbox/messages").then().statusCode(200)
+                .extract().jsonPath().getList("messages").size();
+    }
+
+    @org.junit.jupiter.api.BeforeEach
+    void provisionMailboxes() {
+        // the first request of a user creates their mailbox (idempotent)
+        for (String passport : List.of(alice, bob, carol)) {
+            as(passport).get("/api/mail/quota").then().statusCode(200);
+        }
+    }
+
+    @Test
+    void aMessageReachesEveryRecipientAcrossTenantsAndTheSendersSentFolder() throws Exception {
+        byte[] envelope = seal("quarterly", List.of(BOB.publicBundle(), CAROL.publicBundle()));
+        String id = send(alice, envelope, "bob@sealpost.test", "Carol@Acme.test").then().statusCode(201)
+                .body("recipients", equalTo(2)).extract().path("messageId");
+
+        String bobsCopy = as(bob).get("/api/mail/folders/inbox/messages").then().statusCode(200)
+                .body("messages.senderAddress", org.hamcrest.Matchers.hasItem("alice@sealpost.test"))
+                .extract().path("messages.find { it.senderAddress == 'alice@sealpost.test' }.id");
+        byte[] stored = as(bob).get("/api/mail/messages/" + bobsCopy + "/envelope").then().statusCode(200).extract().asByteArray();
+        assertArrayEquals(envelope, stored);
+        assertEquals("quarterly", Envelope.open(stored, BOB, ALICE.publicBundle()).subject());
+
+        String carolsCopy = as(carol).get("/api/mail/folders/inbox/messages").then().statusCode(200)
+                .extract().path("messages[0].id");
+        assertEquals("quarterly", Envelope.open(as(carol).get("/api/mail/messages/" + carolsCopy + "/envelope").asByteArray(),
+                CAROL, ALICE.publicBundle()).subject());
+        as(alice).get("/api/mail/messages/" + id).then().statusCode(200).body("folder", equalTo("sent"))
+                .body("recipientAddresses", equalTo(List.of("bob@sealpost.test", "carol@acme.test")));
+        // the recipient's copy belongs to the recipient's tenant
+        try (Connection db = superuser(); ResultSet row = db.createStatement().executeQuery(
+                "SELECT mb.tenant FROM message m JOIN mailbox mb ON mb.id = m.mailbox_id WHERE m.id = '" + UUID.fromString(carolsCopy) + "'")) {
+            row.next();
+            assertEquals("acme", row.getString(1));
+        }
+    }
+
+    @Test
+    void someoneElsesMessageIsNotFoundAndRecorded() throws Exception {
+        send(alice, seal("private", List.of(BOB.publicBundle())), "bob@sealpost.test").then().statusCode(201);
+        String bobsCopy = as(bob).get("/api/mail/folders/inbox/messages").then().extract().path("messages[0].id");
+        long deniedBefore = countEvents("MAILBOX_ACCESS_DENIED");
+        as(carol).get("/api/mail/messages/" + bobsCopy).then().statusCode(404).contentType("application/problem+json");
+        as(carol).get("/api/mail/messages/" + bobsCopy + "/envelope").then().statusCode(404);
+        as(alice).contentType("application/json").body("{\"folder\":\"archive\"}").post("/api/mail/messages/" + bobsCopy + "/move")
+                .then().statusCode(404);
+        as(alice).delete("/api/mail/messages/" + bobsCopy).then().statusCode(404);
+        as(alice).contentType("application/json").body("{\"seen\":true}").patch("/api/mail/messages/" + bobsCopy).then().statusCode(404);
+        // same answer for an id that does not exist at all
+        as(carol).get("/api/mail/messages/" + UUID.randomUUID()).then().statusCode(404);
+        // bob's message is untouched
+        as(bob).get("/api/mail/messages/" + bobsCopy).then().statusCode(200).body("folder", equalTo("inbox")).body("seen", equalTo(false));
+        // each attempt is an event in the actor's tenant, and in the owner's when that is another tenant:
+        // carol (acme) twice on bob's (consumer) message = 4, alice (consumer) three times = 3, the unknown id = 1
+        assertEquals(8, countEvents("MAILBOX_ACCESS_DENIED") - deniedBefore);
+    }
+
+    @Test
+    void anAcmePassportCannotTakeOverAConsumerMailbox() {
+        String impostor = passport("acme", "mallory", "bob@sealpost.test");
+        as(impostor).get("/api/mail/folders/inbox/messages").then().statusCode(409).contentType("application/problem+json");
+        as("not-a-passport").get("/api/mail/quota").then().statusCode(401);
+        given().get("/api/mail/quota").then().statusCode(401);
+        String forMailOfAnotherService = TestPassportIssuer.get().passport("consumer", "subject-bob", "bob@sealpost.test", "audit-service");
+        as(forMailOfAnotherService).get("/api/mail/quota").then().statusCode(401);
+    }
+
+    @Test
+    void aRetriedSendWithTheSameKeyIsANoOp() {
+        byte[] envelope = seal("once", List.of(BOB.publicBundle()));
+        int before = inboxSize(bob);
+        String key = "send-" + UUID.randomUUID();
+        String first = as(alice).header("Idempotency-Key", key).contentType("application/octet-stream").body(envelope)
+                .queryParam("to", "bob@sealpost.test").post("/api/mail/messages").then().statusCode(201).extract().path("messageId");
+        String again = as(alice).header("Idempotency-Key", key).contentType("application/octet-stream").body(envelope)
+                .queryParam("to", "bob@sealpost.test").post("/api/mail/messages").then().statusCode(200).extract().path("messageId");
+        assertEquals(first, again);
+        assertEquals(before + 1, inboxSize(bob));
+        as(alice).header("Idempotency-Key", "bad key with spaces").contentType("application/octet-stream").body(envelope)
+                .queryParam("to", "bob@sealpost.test").post("/api/mail/messages").then().statusCode(400);
+    }
+
+    @Test
+    void concurrentSendsAllArriveAndTheQuotaAddsUp() throws Exception {
+        int before = inboxSize(bob);
+        long usedBefore = ((Number) as(bob).get("/api/mail/quota").path("usedBytes")).longValue();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<CompletableFuture<Integer>> sends = new ArrayList<>();
+        List<byte[]> envelopes = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            byte[] envelope = seal("concurrent " + i, List.of(BOB.publicBundle()));
+            envelopes.add(envelope);
+            sends.add(CompletableFuture.supplyAsync(() -> send(alice, envelope, "bob@sealpost.test").statusCode(), pool));
+        }
+        for (CompletableFuture<Integer> send : sends) {
+            assertEquals(201, send.get());
+        }
+        pool.shutdown();
+        assertEquals(before + 16, inboxSize(bob));
+        long added = envelopes.stream().mapToLong(envelope -> envelope.length).sum();
+        assertEquals(usedBefore + added, ((Number) as(bob).get("/api/mail/quota").path("usedBytes")).longValue());
+    }
+
+    @Test
+    void limitsGetClearProblems() {
+        byte[] envelope = seal("limits", List.of(BOB.publicBundle()));
+        // over 25 MiB: refused from Content-Length
+        send(alice, new byte[25 * 1024 * 1024 + 1], "bob@sealpost.test").then().statusCode(413).contentType("application/problem+json");
+        String[] tooMany = new String[65];
+        for (int i = 0; i < tooMany.length; i++) {
+            tooMany[i] = "user" + i + "@sealpost.test";
+        }
+        send(alice, envelope, tooMany).then().statusCode(400).body("detail", containsString("at most 64"));
+        send(alice, "not an envelope".getBytes(), "bob@sealpost.test").then().statusCode(400).contentType("application/problem+json");
+        byte[] truncated = java.util.Arrays.copyOf(envelope, envelope.length - 10);
+        send(alice, truncated, "bob@sealpost.test").then().statusCode(400);
+        send(alice, envelope).then().statusCode(400);
+        send(alice, envelope, "nobody@sealpost.test").then().statusCode(400).body("detail", containsString("nobody@sealpost.test"));
+        send(alice, envelope, "bob@sealpost.test", "carol@acme.test").then().statusCode(400)
+                .body("detail", containsString("fewer recipients"));
+        send(alice, envelope, "not an address").then().statusCode(400);
+        as(alice).queryParam("limit", 201).get("/api/mail/folders/inbox/messages").then().statusCode(400);
+        as(alice).queryParam("after", "garbage!").get("/api/mail/folders/inbox/messages").then().statusCode(400);
+        as(alice).get("/api/mail/folders/nope/messages").then().statusCode(404);
+        as(alice).get("/api/mail/messages/not-a-uuid").then().statusCode(404);
+    }
+
+    @Test
+    void pagesFlagsMovesAndTheTrash() {
+        String dave = passport("acme", "dave", "dave@acme.test");
+        as(dave).get("/api/mail/quota").then().statusCode(200);
+        for (int i = 0; i < 5; i++) {
+            send(alice, seal("page " + i, List.of(CAROL.publicBundle())), "dave@acme.test").then().statusCode(201);
+        }
+        Set<String> seen = new HashSet<>();
+        String after = null;
+        int pages = 0;
+        do {
+            RequestSpecification request = as(dave).queryParam("limit", 2);
+            if (after != null) {
+                request = request.queryParam("after", after);
+            }
+            var page = request.get("/api/mail/folders/inbox/messages").then().statusCode(200).extract().jsonPath();
+            seen.addAll(page.getList("messages.id", String.class));
+            after = page.getString("next");
+            pages++;
+        } while (after != null && pages < 10);
+        assertEquals(5, seen.size());
+        assertEquals(3, pages);
+
+        String id = seen.iterator().next();
+        as(dave).contentType("application/json").body("{\"seen\":true,\"flagged\":true}").patch("/api/mail/messages/" + id)
+                .then().statusCode(204);
+        as(dave).get("/api/mail/messages/" + id).then().body("seen", equalTo(true)).body("flagged", equalTo(true));
+        as(dave).contentType("application/json").body("{\"folder\":\"archive\"}").post("/api/mail/messages/" + id + "/move")
+                .then().statusCode(204);
+        as(dave).get("/api/mail/folders/archive/messages").then().body("messages", hasSize(1));
+        long used = ((Number) as(dave).get("/api/mail/quota").path("usedBytes")).longValue();
+        as(dave).delete("/api/mail/messages/" + id).then().statusCode(204);
+        as(dave).get("/api/mail/messages/" + id).then().body("folder", equalTo("trash"));
+        as(dave).delete("/api/mail/messages/" + id).then().statusCode(204);
+        as(dave).get("/api/mail/messages/" + id).then().statusCode(404);
+        assertTrue(((Number) as(dave).get("/api/mail/quota").path("usedBytes")).longValue() < used);
+        as(dave).get("/api/mail/folders").then().body(equalTo(as(dave).get("/api/mail/folders").asString()))
+                .body(not(containsString("page")));
+    }
+
+    static Connection superuser() throws Exception {
+        String url = ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class);
+        return SealpostInfrastructure.postgres().connectAsSuperuser(url.substring(url.lastIndexOf('/') + 1));
+    }
+
+    static long countEvents(String type) throws Exception {
+        try (Connection db = superuser(); ResultSet row = db.createStatement().executeQuery(
+                "SELECT count(*) FROM outbox_event WHERE event_type = '" + type + "'")) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+}
