@@ -132,7 +132,7 @@ public class MailService {
                 Mailbox mailbox = byAddress.get(entry.getKey());
                 if (mailbox.usedBytes() + entry.getValue() > mailbox.quotaBytes()) {
                     throw new ProblemException(413, "Content Too Large", mailbox.address().equals(sender.address())
-                            ? "your mailbox is over its quota" : "the mailbox of " + mailbox.address() + " is full");
+                            ? "your mailbox is over its quota" : "the mailbox of " + mailbox.address() + " is full (over its quota)");
                 }
             }
             UUID sentId = UuidV7.next();

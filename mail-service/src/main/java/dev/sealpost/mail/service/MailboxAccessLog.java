@@ -56,9 +56,11 @@ public class MailboxAccessLog {
     /** Writes every minute before {@code before} as events; all at once, in one transaction. */
     public Uni<Void> flush(Instant before) {
         List<SecurityEvent> events = new ArrayList<>();
+        Map<Key, Long> taken = new java.util.HashMap<>();
         for (Key key : List.copyOf(counts.keySet())) {
             if (key.minute().isBefore(before)) {
                 AtomicLong count = counts.remove(key);
+                taken.put(key, count.get());
                 events.add(SecurityEvent.of(SecurityEventType.MAILBOX_ACCESSED, MailEvents.SERVICE).tenant(key.tenant())
                         .actor(new SecurityEvent.Actor(key.issuer(), key.subject(), key.actorAddress()))
                         .target(key.mailboxAddress() + " minute=" + key.minute() + " requests=" + count.get())
@@ -71,8 +73,11 @@ public class MailboxAccessLog {
         return pool.withTransaction(transaction -> Multi.createFrom().iterable(events)
                         .onItem().transformToUniAndConcatenate(event -> outbox.append(transaction, event))
                         .collect().asList())
-                .onFailure().invoke(failure -> LOG.warnf("could not record %d mailbox-access events: %s", events.size(),
-                        failure.getClass().getSimpleName()))
+                .onFailure().invoke(failure -> {
+                    LOG.warnf("could not record %d mailbox-access events (kept for the next flush): %s", events.size(),
+                            failure.getClass().getSimpleName());
+                    taken.forEach((key, count) -> counts.computeIfAbsent(key, ignored -> new AtomicLong()).addAndGet(count));
+                })
                 .replaceWithVoid();
     }
 }

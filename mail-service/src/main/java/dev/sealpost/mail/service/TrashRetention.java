@@ -1,0 +1,67 @@
+package dev.sealpost.mail.service;
+
+import dev.sealpost.mail.config.MailConfig;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/**
+ * Purges messages that have been in the trash longer than the retention (default 30 days), in
+ * small batches, each its own short transaction ({@code FOR UPDATE SKIP LOCKED}, so it never waits
+ * on a user's request nor holds locks for long), and gives their bytes back to the quota.
+ */
+@ApplicationScoped
+public class TrashRetention {
+
+    private static final Logger LOG = Logger.getLogger(TrashRetention.class);
+    private static final String PURGE_BATCH = """
+            WITH doomed AS (
+                SELECT id FROM message WHERE trashed_at < $1 ORDER BY trashed_at LIMIT $2 FOR UPDATE SKIP LOCKED
+            ), deleted AS (
+                DELETE FROM message m USING doomed WHERE m.id = doomed.id RETURNING m.mailbox_id, m.size_bytes
+            ), freed AS (
+                SELECT mailbox_id, sum(size_bytes) AS bytes, count(*) AS messages FROM deleted GROUP BY mailbox_id
+            )
+            UPDATE mailbox SET used_bytes = used_bytes - freed.bytes FROM freed WHERE mailbox.id = freed.mailbox_id
+            RETURNING freed.messages
+            """;
+
+    private final Pool pool;
+    private final MailConfig config;
+
+    public TrashRetention(Pool pool, MailConfig config) {
+        this.pool = pool;
+        this.config = config;
+    }
+
+    @Scheduled(every = "${sealpost.mail.retention-check:1h}", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduled() {
+        return purgeExpired().onFailure().invoke(failure -> LOG.warnf("trash retention failed (will retry): %s",
+                failure.getClass().getSimpleName())).onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /** Purges every expired message, batch by batch; returns how many. */
+    public Uni<Long> purgeExpired() {
+        OffsetDateTime cutoff = OffsetDateTime.now(ZoneOffset.UTC).minus(config.trashRetention());
+        return purgeBatch(cutoff, 0L);
+    }
+
+    private Uni<Long> purgeBatch(OffsetDateTime cutoff, long purgedSoFar) {
+        return pool.withTransaction(transaction -> transaction.preparedQuery(PURGE_BATCH)
+                        .execute(Tuple.of(cutoff, config.retentionBatchSize())))
+                .chain(rows -> {
+                    long purged = 0;
+                    for (var row : rows) {
+                        purged += row.getLong("messages");
+                    }
+                    long total = purgedSoFar + purged;
+                    return purged == 0 ? Uni.createFrom().item(total) : purgeBatch(cutoff, total);
+                });
+    }
+}

@@ -1,0 +1,190 @@
+package dev.sealpost.mail;
+
+import dev.sealpost.crypto.PrivateKeys;
+import dev.sealpost.events.SecurityEvent;
+import dev.sealpost.events.SecurityEventCodec;
+import dev.sealpost.events.SecurityEventType;
+import dev.sealpost.mail.service.MailboxAccessLog;
+import dev.sealpost.mail.service.TrashRetention;
+import dev.sealpost.service.events.OutboxRelay;
+import dev.sealpost.testing.PostgresAndKafkaResource;
+import dev.sealpost.testing.SealpostInfrastructure;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import static dev.sealpost.mail.MailApiTest.as;
+import static dev.sealpost.mail.MailApiTest.passport;
+import static dev.sealpost.mail.MailApiTest.send;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Quota, trash retention, the outbox's crash window and the aggregated access log. Own database and settings. */
+@QuarkusTest
+@TestProfile(MailEventsAndLimitsTest.SmallQuota.class)
+@WithTestResource(value = PostgresAndKafkaResource.class, initArgs = {
+        @ResourceArg(name = "database", value = "mail"), @ResourceArg(name = "passportAudience", value = "mail-service")})
+class MailEventsAndLimitsTest {
+
+    public static class SmallQuota implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("sealpost.mail.default-quota-bytes", "40000",
+                    "sealpost.mail.trash-retention", "0s",
+                    "sealpost.events.relay-interval", "200ms");
+        }
+    }
+
+    private static final PrivateKeys ERIN = PrivateKeys.generate();
+
+    @Inject
+    OutboxRelay relay;
+    @Inject
+    TrashRetention retention;
+    @Inject
+    MailboxAccessLog accessLog;
+
+    @Test
+    void aFullMailboxRefusesWithAClearProblemAndNeverGoesOver() throws Exception {
+        String sender = passport("consumer", "quota-sender", "quota-sender@sealpost.test");
+        String erin = passport("consumer", "erin", "erin@sealpost.test");
+        as(sender).get("/api/mail/quota").then().statusCode(200);
+        as(erin).get("/api/mail/quota").then().statusCode(200);
+        int accepted = 0;
+        while (true) {
+            var response = send(sender, MailApiTest.seal("fill " + accepted, List.of(ERIN.publicBundle())), "erin@sealpost.test");
+            if (response.statusCode() == 413) {
+                response.then().contentType("application/problem+json").body("detail", containsString("quota"));
+                break;
+            }
+            assertEquals(201, response.statusCode());
+            accepted++;
+            assertTrue(accepted < 20, "the quota must stop sends");
+        }
+        long used = ((Number) as(erin).get("/api/mail/quota").path("usedBytes")).longValue();
+        assertTrue(accepted >= 1 && used <= 40000, "used " + used);
+        // trash and purge give the space back: retention 0 s purges the trash at once
+        String first = as(erin).get("/api/mail/folders/inbox/messages").path("messages[0].id");
+        as(erin).delete("/api/mail/messages/" + first).then().statusCode(204);
+        assertEquals(1L, retention.purgeExpired().await().atMost(Duration.ofSeconds(10)));
+        as(erin).get("/api/mail/messages/" + first).then().statusCode(404);
+        assertTrue(((Number) as(erin).get("/api/mail/quota").path("usedBytes")).longValue() < used);
+    }
+
+    @Test
+    void committedEventsArePublishedAfterARelayStopAndARolledBackSendPublishesNothing() throws Exception {
+        String frank = passport("consumer", "frank", "frank@sealpost.test");
+        String gina = passport("acme", "gina", "gina@acme.test");
+        as(frank).get("/api/mail/quota").then().statusCode(200);
+        as(gina).get("/api/mail/quota").then().statusCode(200);
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            consumer.poll(Duration.ofMillis(500));
+            // the relay stops between the commit and the publish
+            relay.pause(true);
+            List<String> sent = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                sent.add(send(frank, MailApiTest.seal("crash window " + i, List.of(ERIN.publicBundle())), "gina@acme.test")
+                        .then().statusCode(201).extract().path("messageId"));
+            }
+            assertTrue(unpublished() >= 6, "sent and received events wait in the outbox");
+            // a send that fails inside its transaction, after the sent copy and its event were written
+            try (Connection db = MailApiTest.superuser(); Statement statement = db.createStatement()) {
+                statement.execute("CREATE FUNCTION refuse_gina() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                        + "IF NEW.mailbox_id = (SELECT id FROM mailbox WHERE address = 'gina@acme.test') THEN "
+                        + "RAISE EXCEPTION 'simulated failure'; END IF; RETURN NEW; END $$");
+                statement.execute("CREATE TRIGGER refuse_gina BEFORE INSERT ON message FOR EACH ROW EXECUTE FUNCTION refuse_gina()");
+            }
+            long outboxBefore = outboxSize();
+            send(frank, MailApiTest.seal("rolled back", List.of(ERIN.publicBundle())), "gina@acme.test").then().statusCode(500);
+            assertEquals(outboxBefore, outboxSize(), "a rolled-back send leaves no event");
+            try (Connection db = MailApiTest.superuser(); Statement statement = db.createStatement()) {
+                statement.execute("DROP TRIGGER refuse_gina ON message");
+            }
+            // restart the relay: every committed event arrives; deduplicated by id, each exactly once
+            relay.pause(false);
+            Set<UUID> ids = new HashSet<>();
+            List<SecurityEvent> forFrank = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    SecurityEvent event = SecurityEventCodec.fromJson(record.value());
+                    if (ids.add(event.id()) && "subject-frank".equals(event.actor().subject())) {
+                        forFrank.add(event);
+                    }
+                }
+                return forFrank.size() >= 6;
+            });
+            assertEquals(3, forFrank.stream().filter(e -> e.type() == SecurityEventType.MESSAGE_SENT).count());
+            assertEquals(3, forFrank.stream().filter(e -> e.type() == SecurityEventType.MESSAGE_RECEIVED && e.tenant().equals("acme")).count());
+            for (String id : sent) {
+                assertTrue(forFrank.stream().anyMatch(e -> e.target().contains(id)), "the event of " + id);
+            }
+            assertTrue(forFrank.stream().noneMatch(e -> e.target().contains("rolled back")));
+            await().atMost(Duration.ofSeconds(10)).until(() -> unpublished() == 0);
+        } finally {
+            relay.pause(false);
+        }
+    }
+
+    @Test
+    void mailboxAccessIsOneEventPerClientAndMinute() throws Exception {
+        String hana = passport("consumer", "hana", "hana@sealpost.test");
+        for (int i = 0; i < 5; i++) {
+            as(hana).header("User-Agent", "sealpost-cli/test").get("/api/mail/folders/inbox/messages").then().statusCode(200);
+        }
+        accessLog.flush(Instant.now().plusSeconds(120)).await().atMost(Duration.ofSeconds(10));
+        try (Connection db = MailApiTest.superuser(); ResultSet rows = db.createStatement().executeQuery(
+                "SELECT payload->>'target', payload->>'userAgent' FROM outbox_event WHERE event_type = 'MAILBOX_ACCESSED' "
+                        + "AND payload->'actor'->>'subject' = 'subject-hana'")) {
+            assertTrue(rows.next(), "one access event");
+            assertTrue(rows.getString(1).startsWith("hana@sealpost.test") && rows.getString(1).endsWith("requests=5"), rows.getString(1));
+            assertEquals("sealpost-cli/test", rows.getString(2));
+            assertTrue(!rows.next(), "only one for five requests in one minute");
+        }
+    }
+
+    private static KafkaConsumer<String, String> consumer() {
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SealpostInfrastructure.kafka().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "mail-events-test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest"), new StringDeserializer(), new StringDeserializer());
+        consumer.subscribe(List.of("security-events"));
+        return consumer;
+    }
+
+    private static long unpublished() throws Exception {
+        try (Connection db = MailApiTest.superuser(); ResultSet row = db.createStatement().executeQuery(
+                "SELECT count(*) FROM outbox_event WHERE published_at IS NULL")) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
+    private static long outboxSize() throws Exception {
+        try (Connection db = MailApiTest.superuser(); ResultSet row = db.createStatement().executeQuery("SELECT count(*) FROM outbox_event")) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+}
