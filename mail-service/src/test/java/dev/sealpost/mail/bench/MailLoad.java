@@ -1,0 +1,206 @@
+package dev.sealpost.mail.bench;
+
+import dev.sealpost.crypto.Envelope;
+import dev.sealpost.crypto.EnvelopeContent;
+import dev.sealpost.crypto.PrivateKeys;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Helpers for mail-service/benchmark.sh, against the local stack.
+ * <ul>
+ * <li>{@code setup KEYS_URL MAIL_URL ISSUER GATEWAY_SECRET DIR JDBC_URL DB_USER DB_PASSWORD RUN}: passports for a
+ * sender, a recipient and a reader (through key-service), their mailboxes, a sealed 4 KiB message in DIR/message.spen,
+ * and 100,000 messages in the reader's inbox (inserted with SQL, like 100,000 deliveries).</li>
+ * <li>{@code rawsql JDBC_URL DB_USER DB_PASSWORD FILE SECONDS CONNECTIONS}: the reference rate — the same rows a send
+ * writes (two message copies, two quota updates, two outbox events), one transaction per message, straight JDBC.</li>
+ * </ul>
+ */
+public final class MailLoad {
+
+    private static final Pattern PASSPORT = Pattern.compile("\"passport\":\"([^\"]+)\"");
+
+    public static void main(String[] args) throws Exception {
+        if (args[0].equals("setup")) {
+            setup(args);
+        } else {
+            rawSql(args);
+        }
+    }
+
+    private static String passport(HttpClient http, String keys, String issuer, String secret, String user, String address) throws Exception {
+        String basic = "Basic " + Base64.getEncoder().encodeToString(("sealpost-gateway:" + secret).getBytes(StandardCharsets.UTF_8));
+        String body = "{\"externalIssuer\":\"" + issuer + "\",\"externalSubject\":\"" + user + "\",\"tenant\":\"consumer\",\"roles\":[\"user\"],"
+                + "\"acr\":\"2fa\",\"audience\":\"mail-service\",\"address\":\"" + address + "\"}";
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(keys + "/internal/passports"))
+                .header("Authorization", basic).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        Matcher matcher = PASSPORT.matcher(response.body());
+        if (response.statusCode() != 200 || !matcher.find()) {
+            throw new IllegalStateException("passport: " + response.statusCode() + " " + response.body());
+        }
+        return matcher.group(1);
+    }
+
+    private static void setup(String[] args) throws Exception {
+        String keys = args[1];
+        String mail = args[2];
+        String issuer = args[3];
+        String secret = args[4];
+        Path dir = Path.of(args[5]);
+        String run = args[9];
+        HttpClient http = HttpClient.newHttpClient();
+        String[] users = {"sender-" + run, "recipient-" + run, "reader-" + run};
+        for (String user : users) {
+            String address = "bench-" + user + "@sealpost.test";
+            String token = passport(http, keys, issuer, secret, "bench-" + user, address);
+            Files.writeString(dir.resolve(user.substring(0, user.indexOf('-')) + ".passport"), token);
+            HttpResponse<String> quota = http.send(HttpRequest.newBuilder(URI.create(mail + "/api/mail/quota"))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+            if (quota.statusCode() != 200) {
+                throw new IllegalStateException("mailbox: " + quota.statusCode() + " " + quota.body());
+            }
+        }
+        byte[] body = new byte[4096];
+        new java.util.Random(1).nextBytes(body);
+        byte[] envelope = Envelope.seal(EnvelopeContent.builder().subject("benchmark").body(body).build(),
+                List.of(PrivateKeys.generate().publicBundle()), PrivateKeys.generate());
+        Files.write(dir.resolve("message.spen"), envelope);
+        Files.writeString(dir.resolve("recipient.address"), "bench-" + users[1] + "@sealpost.test");
+        try (Connection db = DriverManager.getConnection(args[6], args[7], args[8])) {
+            String reader = "bench-" + users[2] + "@sealpost.test";
+            UUID mailbox;
+            UUID inbox;
+            try (PreparedStatement query = db.prepareStatement("SELECT m.id, f.id FROM mailbox m JOIN folder f ON f.mailbox_id = m.id "
+                    + "AND f.kind = 'INBOX' WHERE m.address = ?")) {
+                query.setString(1, reader);
+                try (ResultSet row = query.executeQuery()) {
+                    row.next();
+                    mailbox = (UUID) row.getObject(1);
+                    inbox = (UUID) row.getObject(2);
+                }
+            }
+            try (PreparedStatement fill = db.prepareStatement("INSERT INTO message (id, mailbox_id, folder_id, envelope, size_bytes, "
+                    + "sender_address, recipient_addresses, sent_at, received_at) SELECT gen_random_uuid(), ?, ?, ?, ?, 'someone@sealpost.test', "
+                    + "ARRAY[?]::varchar[], now() - make_interval(secs => g), now() - make_interval(secs => g) FROM generate_series(1, 100000) g")) {
+                fill.setObject(1, mailbox);
+                fill.setObject(2, inbox);
+                fill.setBytes(3, envelope);
+                fill.setLong(4, envelope.length);
+                fill.setString(5, reader);
+                fill.executeUpdate();
+            }
+            db.createStatement().execute("ANALYZE message");
+        }
+        System.out.println("prepared " + dir);
+    }
+
+    private static void rawSql(String[] args) throws Exception {
+        byte[] envelope = Files.readAllBytes(Path.of(args[4]));
+        int seconds = Integer.parseInt(args[5]);
+        int connections = Integer.parseInt(args[6]);
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicLong done = new AtomicLong();
+        List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        try (Connection setup = DriverManager.getConnection(args[1], args[2], args[3])) {
+            // two mailboxes with an inbox and a sent folder, like a sender and a recipient
+            for (String who : List.of("a", "b")) {
+                UUID id = UUID.randomUUID();
+                setup.createStatement().execute("INSERT INTO mailbox (id, tenant, owner_subject, address, quota_bytes, created_at) VALUES ('"
+                        + id + "', 'consumer', 'raw-" + who + run + "', 'raw-" + who + run + "@sealpost.test', 9000000000000, now())");
+                for (String kind : List.of("INBOX", "SENT")) {
+                    setup.createStatement().execute("INSERT INTO folder (id, mailbox_id, name, kind) VALUES (gen_random_uuid(), '" + id
+                            + "', '" + kind.toLowerCase() + "', '" + kind + "')");
+                }
+            }
+        }
+        for (int c = 0; c < connections; c++) {
+            Thread thread = new Thread(() -> {
+                try (Connection db = DriverManager.getConnection(args[1], args[2], args[3])) {
+                    db.setAutoCommit(false);
+                    UUID sender;
+                    UUID recipient;
+                    UUID sent;
+                    UUID inbox;
+                    try (ResultSet row = db.createStatement().executeQuery("SELECT (SELECT id FROM mailbox WHERE address = 'raw-a" + run
+                            + "@sealpost.test'), (SELECT id FROM mailbox WHERE address = 'raw-b" + run + "@sealpost.test')")) {
+                        row.next();
+                        sender = (UUID) row.getObject(1);
+                        recipient = (UUID) row.getObject(2);
+                    }
+                    try (ResultSet row = db.createStatement().executeQuery("SELECT (SELECT id FROM folder WHERE mailbox_id = '" + sender
+                            + "' AND kind = 'SENT'), (SELECT id FROM folder WHERE mailbox_id = '" + recipient + "' AND kind = 'INBOX')")) {
+                        row.next();
+                        sent = (UUID) row.getObject(1);
+                        inbox = (UUID) row.getObject(2);
+                    }
+                    db.commit();
+                    PreparedStatement message = db.prepareStatement("INSERT INTO message (id, mailbox_id, folder_id, envelope, size_bytes, "
+                            + "sender_address, recipient_addresses, sent_at, received_at) VALUES (?, ?, ?, ?, ?, 'raw@sealpost.test', "
+                            + "ARRAY['raw-b@sealpost.test']::varchar[], now(), now())");
+                    PreparedStatement quota = db.prepareStatement("UPDATE mailbox SET used_bytes = used_bytes + ? WHERE id = ?");
+                    PreparedStatement event = db.prepareStatement("INSERT INTO outbox_event (id, partition_key, event_type, payload, created_at, "
+                            + "published_at) VALUES (?, 'consumer|raw', 'RAW_SQL_BENCHMARK', '{\"raw\":true}'::jsonb, now(), now())");
+                    while (running.get()) {
+                        long start = System.nanoTime();
+                        for (UUID[] copy : new UUID[][] {{sender, sent}, {recipient, inbox}}) {
+                            message.setObject(1, UUID.randomUUID());
+                            message.setObject(2, copy[0]);
+                            message.setObject(3, copy[1]);
+                            message.setBytes(4, envelope);
+                            message.setLong(5, envelope.length);
+                            message.executeUpdate();
+                            quota.setLong(1, envelope.length);
+                            quota.setObject(2, copy[0]);
+                            quota.executeUpdate();
+                            event.setObject(1, UUID.randomUUID());
+                            event.executeUpdate();
+                        }
+                        db.commit();
+                        latencies.add(System.nanoTime() - start);
+                        done.incrementAndGet();
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            threads.add(thread);
+            thread.start();
+        }
+        Thread.sleep(seconds * 1000L / 2); // warm-up half
+        long warm = done.get();
+        int warmLatencies = latencies.size();
+        long start = System.nanoTime();
+        Thread.sleep(seconds * 1000L);
+        long measured = done.get() - warm;
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        running.set(false);
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        List<Long> window = new ArrayList<>(latencies.subList(warmLatencies, latencies.size()));
+        window.sort(Long::compare);
+        System.out.printf("rawsql %.2f %.2f %.2f%n", measured / elapsed, window.get(window.size() / 2) / 1e6,
+                window.get((int) (window.size() * 0.99)) / 1e6);
+    }
+}
