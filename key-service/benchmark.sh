@@ -8,20 +8,13 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 SECONDS_PER_RUN=${1:-20}
-HOME_DIR=${SEALPOST_HOME:-$ROOT/.sealpost}
-command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
-[[ -f $HOME_DIR/run/ports.env && -f $HOME_DIR/secrets.env ]] || { echo "start the local stack first: ./sealpost up" >&2; exit 1; }
-# shellcheck disable=SC1091
-source "$HOME_DIR/run/ports.env"
-# shellcheck disable=SC1091
-source "$HOME_DIR/secrets.env"
+MODULE=key-service
+# shellcheck source=../deploy/local/load-bench.sh
+source deploy/local/load-bench.sh
 KEYS="http://127.0.0.1:$KEY_SERVICE_PORT"
 ISSUER="http://localhost:$KEYCLOAK_PORT/realms/consumer"
 curl -fsS "$KEYS/q/health/ready" >/dev/null || { echo "key-service is not ready at $KEYS" >&2; exit 1; }
 
-./mvnw -B -q -pl key-service -am test-compile -DskipTests
-./mvnw -B -q -pl key-service dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/benchmark.classpath
-CP="key-service/target/test-classes:key-service/target/classes:$(cat key-service/target/benchmark.classpath)"
 ADDRESSES=200
 echo "Publishing bundles for $ADDRESSES addresses ..."
 BENCH_PASSPORT=$(java -cp "$CP" dev.sealpost.keys.bench.LoadSetup "$KEYS" "$ISSUER" "$GATEWAY_CLIENT_SECRET" "$ADDRESSES")
@@ -32,26 +25,16 @@ curl -fsS -o /dev/null -d "grant_type=client_credentials&client_id=sealpost-gate
   "http://127.0.0.1:$KEYCLOAK_PORT$BENCH_TOKEN_PATH" \
   || { echo "Keycloak refused client_credentials for sealpost-gateway (realm imported before service accounts were enabled? ./sealpost down, delete $HOME_DIR, up)" >&2; exit 1; }
 
-OUT=key-service/target/benchmark
-mkdir -p "$OUT"
-run() { # name url script connections
-  echo "  $1: ${SECONDS_PER_RUN}s warm-up, then ${SECONDS_PER_RUN}s measured (wrk -t2 -c$4)"
-  wrk -t2 -c"$4" -d"${SECONDS_PER_RUN}s" -s "key-service/bench/$3" "$2" >/dev/null
-  wrk -t2 -c"$4" -d"${SECONDS_PER_RUN}s" --latency -s "key-service/bench/$3" "$2" > "$OUT/$1.txt"
-}
 echo "Running (2 wrk threads on the same 2-core machine as the services) ..."
-run lookup "$KEYS" lookup.lua 16
-run passport "$KEYS" passport.lua 32
-run client-credentials "http://127.0.0.1:$KEYCLOAK_PORT" client-credentials.lua 32
+wrk_run lookup lookup.lua 16 "$KEYS"
+wrk_run passport passport.lua 32 "$KEYS"
+wrk_run client-credentials client-credentials.lua 32 "http://127.0.0.1:$KEYCLOAK_PORT"
 
-rate() { awk '/Requests\/sec/ {print $2}' "$OUT/$1.txt"; }
-pct() { awk -v p="$2" '$1 == p {print $2}' "$OUT/$1.txt"; }
-errors() { awk '/Non-2xx|Socket errors/ {print}' "$OUT/$1.txt" | tr '\n' ' '; }
 echo
 printf '%-36s %12s %10s %10s %10s  %s\n' "benchmark" "requests/s" "p50" "p99" "max" "errors"
 for name in lookup passport client-credentials; do
-  printf '%-36s %12s %10s %10s %10s  %s\n' "$name" "$(rate $name)" "$(pct $name 50%)" "$(pct $name 99%)" \
-    "$(awk '/Latency/ && !/Distribution/ {print $4; exit}' "$OUT/$name.txt")" "$(errors $name)"
+  printf '%-36s %12s %10s %10s %10s  %s\n' "$name" "$(wrk_rate $name)" "$(wrk_percentile $name 50%)" "$(wrk_percentile $name 99%)" \
+    "$(awk '/Latency/ && !/Distribution/ {print $4; exit}' "$OUT/$name.txt")" "$(wrk_errors $name)"
 done
-awk -v p="$(rate passport)" -v k="$(rate client-credentials)" 'BEGIN { printf "\npassport issuance / Keycloak client_credentials = %.1fx\n", p / k }'
+awk -v p="$(wrk_rate passport)" -v k="$(wrk_rate client-credentials)" 'BEGIN { printf "\npassport issuance / Keycloak client_credentials = %.1fx\n", p / k }'
 echo "Full wrk output: $OUT/"

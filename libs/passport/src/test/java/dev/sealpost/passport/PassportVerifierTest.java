@@ -226,11 +226,7 @@ class PassportVerifierTest {
     void aNewKeyIsPickedUpByARefreshAfterTheInterval() throws Exception {
         KeyPair next = generate();
         Instant[] now = {Instant.now()};
-        Clock clock = new Clock() {
-            public java.time.ZoneId getZone() { return java.time.ZoneOffset.UTC; }
-            public Clock withZone(java.time.ZoneId zone) { return this; }
-            public Instant instant() { return now[0]; }
-        };
+        Clock clock = settableClock(now);
         PassportVerifier timed = new PassportVerifier(AUDIENCE, List.of(consumer), JwksSource.http(), clock, Duration.ofSeconds(30));
         timed.verify(valid());
         jwksByTenant.put("consumer", jwks(Map.of("consumer-k1", consumerKey, "consumer-k2", next)));
@@ -246,11 +242,7 @@ class PassportVerifierTest {
     @Test
     void aCachedPassportStillExpires() throws Exception {
         Instant[] now = {Instant.now()};
-        Clock clock = new Clock() {
-            public java.time.ZoneId getZone() { return java.time.ZoneOffset.UTC; }
-            public Clock withZone(java.time.ZoneId zone) { return this; }
-            public Instant instant() { return now[0]; }
-        };
+        Clock clock = settableClock(now);
         PassportVerifier timed = new PassportVerifier(AUDIENCE, List.of(consumer), JwksSource.http(), clock, Duration.ofSeconds(30));
         String token = valid();
         timed.verify(token);
@@ -323,6 +315,15 @@ class PassportVerifierTest {
         verifier.verify(token);
         verifier.revoke("consumer-k1");
         assertRefused(PassportException.Reason.UNKNOWN_KEY, token);
+    }
+
+    /** A clock that reads {@code now[0]}, so a test can move time. */
+    private static Clock settableClock(Instant[] now) {
+        return new Clock() {
+            public java.time.ZoneId getZone() { return java.time.ZoneOffset.UTC; }
+            public Clock withZone(java.time.ZoneId zone) { return this; }
+            public Instant instant() { return now[0]; }
+        };
     }
 
     private static String signRaw(String payload, String kid, KeyPair key) {
