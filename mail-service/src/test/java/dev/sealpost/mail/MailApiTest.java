@@ -101,6 +101,13 @@ class MailApiTest {
                 CAROL, ALICE.publicBundle()).subject());
         as(alice).get("/api/mail/messages/" + id).then().statusCode(200).body("folder", equalTo("sent"))
                 .body("recipientAddresses", equalTo(List.of("bob@sealpost.test", "carol@acme.test")));
+        // carol's log (acme) holds the delivery, with carol as its owner and alice as the actor
+        try (Connection db = superuser(); ResultSet row = db.createStatement().executeQuery(
+                "SELECT count(*) FROM outbox_event WHERE event_type = 'MESSAGE_RECEIVED' AND payload->>'tenant' = 'acme' "
+                        + "AND payload->'owner'->>'subject' = 'subject-carol' AND payload->'actor'->>'subject' = 'subject-alice'")) {
+            row.next();
+            assertTrue(row.getLong(1) >= 1);
+        }
         // the recipient's copy belongs to the recipient's tenant
         try (Connection db = superuser(); ResultSet row = db.createStatement().executeQuery(
                 "SELECT mb.tenant FROM message m JOIN mailbox mb ON mb.id = m.mailbox_id WHERE m.id = '" + UUID.fromString(carolsCopy) + "'")) {
@@ -127,6 +134,13 @@ class MailApiTest {
         // each attempt is an event in the actor's tenant, and in the owner's when that is another tenant:
         // carol (acme) twice on bob's (consumer) message = 4, alice (consumer) three times = 3, the unknown id = 1
         assertEquals(8, countEvents("MAILBOX_ACCESS_DENIED") - deniedBefore);
+        // and bob, whose message it was, is named as the owner of the attempts on it
+        try (Connection db = superuser(); ResultSet row = db.createStatement().executeQuery(
+                "SELECT count(*) FROM outbox_event WHERE event_type = 'MAILBOX_ACCESS_DENIED' AND payload->'owner'->>'subject' = 'subject-bob'"
+                        + " AND payload->>'target' LIKE 'message:" + UUID.fromString(bobsCopy) + "%'")) {
+            row.next();
+            assertEquals(7, row.getLong(1));
+        }
     }
 
     @Test

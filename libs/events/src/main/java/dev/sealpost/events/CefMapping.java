@@ -23,6 +23,10 @@ public final class CefMapping {
         extension(line, "cs1", event.tenant());
         extension(line, "suid", event.actor().issuer() + "#" + event.actor().subject());
         extension(line, "suser", event.actor().address());
+        if (event.owner() != null) {
+            extension(line, "duid", event.owner().issuer() + "#" + event.owner().subject());
+            extension(line, "duser", event.owner().address());
+        }
         extension(line, "src", event.sourceIp());
         extension(line, "requestClientApplication", event.userAgent());
         extension(line, "outcome", success ? "success" : "failure");

@@ -66,6 +66,9 @@ public final class OcsfMapping {
         ObjectNode unmapped = ocsf.putObject("unmapped");
         unmapped.put("sealpost_type", type.name());
         unmapped.put("tenant", event.tenant());
+        if (event.owner() != null) {
+            unmapped.put("owner_uid", event.owner().issuer() + "#" + event.owner().subject());
+        }
         if (event.target() != null) {
             unmapped.put("target", event.target());
         }

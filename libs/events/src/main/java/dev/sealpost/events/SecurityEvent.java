@@ -14,6 +14,8 @@ import java.util.UUID;
  * @param time      when it happened, UTC
  * @param tenant    the tenant the event belongs to (whose log it lands in)
  * @param actor     who did it; {@link Actor#SYSTEM} for scheduled work
+ * @param owner     whose log it belongs to when that is not the actor (the recipient of a message,
+ *                  the owner of a mailbox someone else tried to read); null when it is the actor
  * @param type      what happened, from the closed list in {@link SecurityEventType}
  * @param target    what it happened to (an address, a key id, a message id), never content
  * @param outcome   success or failure
@@ -24,7 +26,7 @@ import java.util.UUID;
  * @param service   the producing service
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record SecurityEvent(UUID id, Instant time, String tenant, Actor actor, SecurityEventType type, String target,
+public record SecurityEvent(UUID id, Instant time, String tenant, Actor actor, Actor owner, SecurityEventType type, String target,
         Outcome outcome, String reason, String sourceIp, String userAgent, String requestId, String service) {
 
     public static final int MAX_FIELD_LENGTH = 512;
@@ -71,6 +73,7 @@ public record SecurityEvent(UUID id, Instant time, String tenant, Actor actor, S
         private final String service;
         private String tenant;
         private Actor actor = Actor.SYSTEM;
+        private Actor owner;
         private String target;
         private Outcome outcome = Outcome.SUCCESS;
         private String reason;
@@ -85,6 +88,7 @@ public record SecurityEvent(UUID id, Instant time, String tenant, Actor actor, S
 
         public Builder tenant(String tenant) { this.tenant = tenant; return this; }
         public Builder actor(Actor actor) { this.actor = actor; return this; }
+        public Builder owner(Actor owner) { this.owner = owner; return this; }
         public Builder target(String target) { this.target = target; return this; }
         public Builder failure(String reason) { this.outcome = Outcome.FAILURE; this.reason = reason; return this; }
         public Builder sourceIp(String sourceIp) { this.sourceIp = sourceIp; return this; }
@@ -92,7 +96,7 @@ public record SecurityEvent(UUID id, Instant time, String tenant, Actor actor, S
         public Builder requestId(String requestId) { this.requestId = requestId; return this; }
 
         public SecurityEvent build() {
-            return new SecurityEvent(UuidV7.next(), Instant.now(), tenant, actor, type, target, outcome, reason, sourceIp,
+            return new SecurityEvent(UuidV7.next(), Instant.now(), tenant, actor, owner, type, target, outcome, reason, sourceIp,
                     userAgent, requestId, service);
         }
     }

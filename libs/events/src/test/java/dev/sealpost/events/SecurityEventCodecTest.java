@@ -17,6 +17,7 @@ class SecurityEventCodecTest {
         SecurityEvent event = SecurityEvent.of(SecurityEventType.KEY_BUNDLE_PUBLISHED, "key-service")
                 .tenant("acme")
                 .actor(new SecurityEvent.Actor("http://localhost:18080/realms/acme", "f81d4fae", "carol@acme.test"))
+                .owner(new SecurityEvent.Actor("http://localhost:8081/api/keys/tenants/acme", "u_owner", "dave@acme.test"))
                 .target("mail-service").sourceIp("203.0.113.9").requestId("r-1").build();
         String json = SecurityEventCodec.toJson(event);
         assertEquals(event, SecurityEventCodec.fromJson(json));

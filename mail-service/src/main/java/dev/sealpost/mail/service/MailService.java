@@ -50,8 +50,11 @@ public class MailService {
     private final Outbox outbox;
     private final MailConfig config;
     private final MailboxAccessLog accessLog;
+    private final dev.sealpost.service.security.PassportConfig passports;
 
-    public MailService(Pool pool, MailboxRepository repository, Outbox outbox, MailConfig config, MailboxAccessLog accessLog) {
+    public MailService(Pool pool, MailboxRepository repository, Outbox outbox, MailConfig config, MailboxAccessLog accessLog,
+            dev.sealpost.service.security.PassportConfig passports) {
+        this.passports = passports;
         this.pool = pool;
         this.repository = repository;
         this.outbox = outbox;
@@ -151,7 +154,9 @@ public class MailService {
                                             inboxes.get(recipient.id()), envelope, sender.address(), recipients, now))
                                     // the recipient's log: the recipient's tenant, the sender as actor
                                     .call(() -> outbox.append(transaction, MailEvents.event(SecurityEventType.MESSAGE_RECEIVED,
-                                            recipient.tenant(), caller, context).target("message:" + copyId + " to " + address).build()));
+                                            recipient.tenant(), caller, context)
+                                            .owner(MailEvents.owner(passports, recipient.tenant(), recipient.ownerSubject(), recipient.address()))
+                                            .target("message:" + copyId + " to " + address).build()));
                         }
                         if (idempotencyKey != null) {
                             work = work.chain(() -> repository.recordSend(transaction, sender.id(), idempotencyKey, sentId))
@@ -180,7 +185,7 @@ public class MailService {
 
     public Uni<List<String>> folders(Passport caller, RequestContext context) {
         return mailbox(caller).chain(mailbox -> {
-            accessLog.accessed(mailbox.tenant(), mailbox.address(), caller, context);
+            accessLog.accessed(mailbox, caller, context);
             return repository.folderNames(pool, mailbox.id());
         });
     }
@@ -195,7 +200,7 @@ public class MailService {
             if (folderId.isEmpty()) {
                 throw ProblemException.notFound("no such folder");
             }
-            accessLog.accessed(mailbox.tenant(), mailbox.address(), caller, context);
+            accessLog.accessed(mailbox, caller, context);
             return repository.page(pool, folderId.get(), after == null ? null : after.receivedAt(), after == null ? null : after.id(), pageSize)
                     .map(messages -> new Page(messages, messages.size() < pageSize ? null
                             : new Cursor(messages.get(messages.size() - 1).receivedAt(), messages.get(messages.size() - 1).id()).encode()));
@@ -205,7 +210,7 @@ public class MailService {
     public Uni<MessageSummary> message(Passport caller, UUID id, RequestContext context) {
         return mailbox(caller).chain(mailbox -> repository.summary(pool, mailbox.id(), id).chain(found -> found
                 .map(summary -> {
-                    accessLog.accessed(mailbox.tenant(), mailbox.address(), caller, context);
+                    accessLog.accessed(mailbox, caller, context);
                     return Uni.createFrom().item(summary);
                 })
                 .orElseGet(() -> denied(caller, id, "read", context))));
@@ -214,7 +219,7 @@ public class MailService {
     public Uni<byte[]> envelope(Passport caller, UUID id, RequestContext context) {
         return mailbox(caller).chain(mailbox -> repository.envelope(pool, mailbox.id(), id).chain(found -> found
                 .map(bytes -> {
-                    accessLog.accessed(mailbox.tenant(), mailbox.address(), caller, context);
+                    accessLog.accessed(mailbox, caller, context);
                     return Uni.createFrom().item(bytes);
                 })
                 .orElseGet(() -> denied(caller, id, "read", context))));
@@ -269,18 +274,25 @@ public class MailService {
      * and an event in the caller's log — and in the owner's, if the message exists.
      */
     private <T> Uni<T> denied(Passport caller, UUID messageId, String action, RequestContext context) {
-        return pool.preparedQuery("SELECT mb.tenant FROM message m JOIN mailbox mb ON mb.id = m.mailbox_id WHERE m.id = $1")
+        return pool.preparedQuery("SELECT mb.tenant, mb.owner_subject, mb.address FROM message m JOIN mailbox mb ON mb.id = m.mailbox_id "
+                        + "WHERE m.id = $1")
                 .execute(Tuple.of(messageId))
                 .chain(rows -> pool.withTransaction(transaction -> {
+                    dev.sealpost.events.SecurityEvent.Actor owner = null;
+                    String ownerTenant = null;
+                    for (var row : rows) {
+                        ownerTenant = row.getString("tenant");
+                        owner = MailEvents.owner(passports, ownerTenant, row.getString("owner_subject"), row.getString("address"));
+                    }
+                    // the actor's tenant always; the owner's too when it is another one
                     List<String> tenants = new ArrayList<>(List.of(caller.tenant()));
-                    rows.forEach(row -> {
-                        if (!tenants.contains(row.getString("tenant"))) {
-                            tenants.add(row.getString("tenant"));
-                        }
-                    });
+                    if (ownerTenant != null && !tenants.contains(ownerTenant)) {
+                        tenants.add(ownerTenant);
+                    }
+                    dev.sealpost.events.SecurityEvent.Actor victim = owner;
                     return Multi.createFrom().iterable(tenants)
                             .onItem().transformToUniAndConcatenate(tenant -> outbox.append(transaction, MailEvents.event(
-                                    SecurityEventType.MAILBOX_ACCESS_DENIED, tenant, caller, context)
+                                    SecurityEventType.MAILBOX_ACCESS_DENIED, tenant, caller, context).owner(victim)
                                     .target("message:" + messageId + " action=" + action).failure("not_owner").build()))
                             .collect().asList();
                 }))

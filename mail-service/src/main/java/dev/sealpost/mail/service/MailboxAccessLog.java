@@ -29,22 +29,24 @@ public class MailboxAccessLog {
 
     private static final Logger LOG = Logger.getLogger(MailboxAccessLog.class);
 
-    private record Key(String tenant, String mailboxAddress, String issuer, String subject, String actorAddress, String sourceIp,
-            String userAgent, Instant minute) {
+    private record Key(String tenant, String mailboxAddress, String ownerSubject, String issuer, String subject, String actorAddress,
+            String sourceIp, String userAgent, Instant minute) {
     }
 
     private final Map<Key, AtomicLong> counts = new ConcurrentHashMap<>();
     private final Pool pool;
     private final Outbox outbox;
+    private final dev.sealpost.service.security.PassportConfig passports;
 
-    public MailboxAccessLog(Pool pool, Outbox outbox) {
+    public MailboxAccessLog(Pool pool, Outbox outbox, dev.sealpost.service.security.PassportConfig passports) {
         this.pool = pool;
         this.outbox = outbox;
+        this.passports = passports;
     }
 
-    public void accessed(String mailboxTenant, String mailboxAddress, Passport actor, RequestContext context) {
-        Key key = new Key(mailboxTenant, mailboxAddress, actor.issuer(), actor.subject(), actor.address(), context.sourceIp(),
-                context.userAgent(), Instant.now().truncatedTo(ChronoUnit.MINUTES));
+    public void accessed(dev.sealpost.mail.domain.Mailbox mailbox, Passport actor, RequestContext context) {
+        Key key = new Key(mailbox.tenant(), mailbox.address(), mailbox.ownerSubject(), actor.issuer(), actor.subject(), actor.address(),
+                context.sourceIp(), context.userAgent(), Instant.now().truncatedTo(ChronoUnit.MINUTES));
         counts.computeIfAbsent(key, ignored -> new AtomicLong()).incrementAndGet();
     }
 
@@ -63,6 +65,7 @@ public class MailboxAccessLog {
                 taken.put(key, count.get());
                 events.add(SecurityEvent.of(SecurityEventType.MAILBOX_ACCESSED, MailEvents.SERVICE).tenant(key.tenant())
                         .actor(new SecurityEvent.Actor(key.issuer(), key.subject(), key.actorAddress()))
+                        .owner(MailEvents.owner(passports, key.tenant(), key.ownerSubject(), key.mailboxAddress()))
                         .target(key.mailboxAddress() + " minute=" + key.minute() + " requests=" + count.get())
                         .sourceIp(key.sourceIp()).userAgent(key.userAgent()).build());
             }

@@ -50,6 +50,8 @@ public class OutboxRelay {
     private final EventsConfig config;
     private final KafkaProducer<String, String> producer;
     private volatile boolean paused;
+    /** Held while a relay run is in progress, so that {@link #pause} can wait for it to end. */
+    private final java.util.concurrent.locks.ReentrantLock running = new java.util.concurrent.locks.ReentrantLock();
 
     public OutboxRelay(Pool pool, @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, EventsConfig config) {
         this.pool = pool;
@@ -76,17 +78,20 @@ public class OutboxRelay {
 
     @Scheduled(every = "${sealpost.events.relay-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void relayPending() {
-        if (paused) {
-            return;
-        }
+        running.lock();
         try {
             int published;
             do {
+                if (paused) {
+                    return;
+                }
                 published = relayBatch();
-            } while (published == config.relayBatchSize() && !paused);
+            } while (published == config.relayBatchSize());
         } catch (RuntimeException e) {
             // the rows stay unpublished and the next run retries them
             LOG.warnf("Outbox relay could not publish security events (will retry): %s", e.getClass().getSimpleName());
+        } finally {
+            running.unlock();
         }
     }
 
@@ -126,9 +131,16 @@ public class OutboxRelay {
         }
     }
 
-    /** Stops and resumes relaying (for operators draining a node, and for tests of the crash window). */
+    /**
+     * Stops and resumes relaying (for operators draining a node, and for tests of the crash window).
+     * Pausing returns only once a run in progress has finished, so nothing is published after it.
+     */
     public void pause(boolean paused) {
         this.paused = paused;
+        if (paused) {
+            running.lock();
+            running.unlock();
+        }
     }
 
     @PreDestroy
