@@ -7,7 +7,8 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
-@WithTestResource(value = PostgresAndKafkaResource.class, initArgs = @ResourceArg(name = "database", value = "audit"))
+@WithTestResource(value = PostgresAndKafkaResource.class, initArgs = {@ResourceArg(name = "database", value = "audit"),
+        @ResourceArg(name = "passportAudience", value = "audit-service")})
 class AuditServiceFoundationTest extends ServiceFoundationContract {
 
     @Override

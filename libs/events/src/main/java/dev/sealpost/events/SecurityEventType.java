@@ -28,6 +28,9 @@ public enum SecurityEventType {
     MAILBOX_ACCESSED(2, Category.API_ACTIVITY, "A mailbox was listed or read: one event per actor, address, client and minute, with a count"),
     MAILBOX_ACCESS_DENIED(2, Category.API_ACTIVITY, "Someone asked for a message or mailbox that is not theirs"),
 
+    // --- audit-service ---
+    AUDIT_QUERIED(2, Category.API_ACTIVITY, "A SOC analyst searched their tenant's security events (the filters are the target)"),
+
     // --- key-service: passports ---
     PASSPORT_REFUSED(1, Category.AUTHENTICATION,
             "A passport request was refused, or a presented passport failed verification (reason category only)");

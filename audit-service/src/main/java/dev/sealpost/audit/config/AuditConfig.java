@@ -1,0 +1,19 @@
+package dev.sealpost.audit.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** audit-service settings; docs/operations.md lists the environment variables. */
+@ConfigMapping(prefix = "sealpost.audit")
+public interface AuditConfig {
+
+    /** How long events are kept; whole monthly partitions older than this are dropped. */
+    @WithDefault("400d")
+    Duration retention();
+
+    /** The role that may query its tenant's events. */
+    @WithDefault("soc-analyst")
+    String socRole();
+}

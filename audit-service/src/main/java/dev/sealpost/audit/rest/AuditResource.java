@@ -1,0 +1,56 @@
+package dev.sealpost.audit.rest;
+
+import dev.sealpost.audit.config.AuditConfig;
+import dev.sealpost.audit.service.AuditQueries;
+import dev.sealpost.passport.Passport;
+import dev.sealpost.service.rest.ProblemException;
+import dev.sealpost.service.security.PassportAuthenticator;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestHeader;
+import org.jboss.resteasy.reactive.RestQuery;
+
+import java.time.Duration;
+
+/** Security logs: every user's own, and a SOC analyst's tenant-wide view. Worker threads (passport JWKS may be fetched). */
+@Path("/api/audit")
+@Produces(MediaType.APPLICATION_JSON)
+public class AuditResource {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final PassportAuthenticator passports;
+    private final AuditQueries queries;
+    private final AuditConfig config;
+
+    public AuditResource(PassportAuthenticator passports, AuditQueries queries, AuditConfig config) {
+        this.passports = passports;
+        this.queries = queries;
+        this.config = config;
+    }
+
+    @GET
+    @Path("/me/events")
+    @Operation(summary = "Your own security log: what you did and what happened to your account and mailbox; no role needed")
+    public AuditQueries.Page mine(@RestHeader("Authorization") String authorization, @RestQuery String type, @RestQuery String from,
+            @RestQuery String to, @RestQuery Integer limit, @RestQuery String after) {
+        Passport caller = passports.require(authorization);
+        return queries.mine(caller, new AuditQueries.Filter(type, from, to, null, null, null), limit, after).await().atMost(TIMEOUT);
+    }
+
+    @GET
+    @Path("/events")
+    @Operation(summary = "Your tenant's security events (role soc-analyst); every query is itself recorded")
+    public AuditQueries.Page tenant(@RestHeader("Authorization") String authorization, @RestQuery String type, @RestQuery String from,
+            @RestQuery String to, @RestQuery String actor, @RestQuery String outcome, @RestQuery String ip, @RestQuery Integer limit,
+            @RestQuery String after) {
+        Passport analyst = passports.require(authorization);
+        if (!analyst.hasRole(config.socRole())) {
+            throw ProblemException.forbidden("the " + config.socRole() + " role is required");
+        }
+        return queries.tenant(analyst, new AuditQueries.Filter(type, from, to, actor, outcome, ip), limit, after).await().atMost(TIMEOUT);
+    }
+}

@@ -1,0 +1,166 @@
+package dev.sealpost.audit.service;
+
+import dev.sealpost.events.SecurityEvent;
+import dev.sealpost.events.SecurityEventCodec;
+import dev.sealpost.events.SecurityEventType;
+import dev.sealpost.passport.Passport;
+import dev.sealpost.service.events.Outbox;
+import dev.sealpost.service.rest.ProblemException;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Reading the record: a user's own log (events they did, and events about them: deliveries, who
+ * accessed their mailbox), and a SOC analyst's view of their own tenant. Always scoped to the
+ * passport's tenant; newest first with keyset pagination.
+ */
+@ApplicationScoped
+public class AuditQueries {
+
+    public static final int MAX_PAGE = 200;
+
+    private final Pool pool;
+    private final Outbox outbox;
+
+    public AuditQueries(Pool pool, Outbox outbox) {
+        this.pool = pool;
+        this.outbox = outbox;
+    }
+
+    /** Filters of a query; every field optional. */
+    public record Filter(String type, String from, String to, String actor, String outcome, String ip) {
+    }
+
+    public record Page(List<SecurityEvent> events, String next) {
+    }
+
+    public Uni<Page> mine(Passport caller, Filter filter, Integer limit, String after) {
+        Query query = new Query(caller.tenant(), limit, after);
+        query.where("(actor_subject = " + query.bind(caller.subject()) + " OR owner_subject = " + query.bind(caller.subject()) + ")");
+        query.apply(filter);
+        return query.run(pool);
+    }
+
+    public Uni<Page> tenant(Passport analyst, Filter filter, Integer limit, String after) {
+        Query query = new Query(analyst.tenant(), limit, after);
+        query.apply(filter);
+        String searched = "filters type=" + filter.type() + " from=" + filter.from() + " to=" + filter.to() + " actor=" + filter.actor()
+                + " outcome=" + filter.outcome() + " ip=" + filter.ip();
+        SecurityEvent record = SecurityEvent.of(SecurityEventType.AUDIT_QUERIED, "audit-service").tenant(analyst.tenant())
+                .actor(new SecurityEvent.Actor(analyst.issuer(), analyst.subject(), analyst.address())).target(searched).build();
+        // who searched for what is itself on the record, before the answer goes out
+        return pool.withTransaction(transaction -> outbox.append(transaction, record)).chain(() -> query.run(pool));
+    }
+
+    /** Builds one parameterised query; values are always bound, never spliced. */
+    private static final class Query {
+        private final List<Object> values = new ArrayList<>();
+        private final StringBuilder where = new StringBuilder();
+        private final int limit;
+
+        Query(String tenant, Integer limit, String after) {
+            this.limit = limit == null ? 50 : limit;
+            if (this.limit < 1 || this.limit > MAX_PAGE) {
+                throw ProblemException.badRequest("limit must be 1.." + MAX_PAGE);
+            }
+            where("tenant = " + bind(tenant));
+            if (after != null) {
+                Cursor cursor = Cursor.parse(after);
+                where("(occurred_at, id) < (" + bind(OffsetDateTime.ofInstant(cursor.time(), ZoneOffset.UTC)) + ", " + bind(cursor.id()) + ")");
+            }
+        }
+
+        String bind(Object value) {
+            values.add(value);
+            return "$" + values.size();
+        }
+
+        void where(String condition) {
+            where.append(where.length() == 0 ? " WHERE " : " AND ").append(condition);
+        }
+
+        void apply(Filter filter) {
+            if (filter.type() != null) {
+                try {
+                    where("type = " + bind(SecurityEventType.valueOf(filter.type()).name()));
+                } catch (IllegalArgumentException e) {
+                    throw ProblemException.badRequest("unknown event type");
+                }
+            }
+            if (filter.from() != null) {
+                where("occurred_at >= " + bind(time(filter.from())));
+            }
+            if (filter.to() != null) {
+                where("occurred_at < " + bind(time(filter.to())));
+            }
+            if (filter.actor() != null) {
+                where("actor_subject = " + bind(bounded(filter.actor(), "actor")));
+            }
+            if (filter.outcome() != null) {
+                if (!filter.outcome().equals("SUCCESS") && !filter.outcome().equals("FAILURE")) {
+                    throw ProblemException.badRequest("outcome is SUCCESS or FAILURE");
+                }
+                where("outcome = " + bind(filter.outcome()));
+            }
+            if (filter.ip() != null) {
+                where("source_ip = " + bind(bounded(filter.ip(), "ip")));
+            }
+        }
+
+        Uni<Page> run(Pool pool) {
+            String sql = "SELECT payload::text AS payload FROM audit_event" + where + " ORDER BY occurred_at DESC, id DESC LIMIT " + limit;
+            return pool.preparedQuery(sql).execute(Tuple.tuple(values)).map(rows -> {
+                List<SecurityEvent> events = new ArrayList<>();
+                rows.forEach(row -> events.add(SecurityEventCodec.fromJson(row.getString("payload"))));
+                String next = events.size() < limit ? null
+                        : new Cursor(events.get(events.size() - 1).time(), events.get(events.size() - 1).id()).encode();
+                return new Page(events, next);
+            });
+        }
+
+        private static OffsetDateTime time(String value) {
+            try {
+                return OffsetDateTime.ofInstant(Instant.parse(value), ZoneOffset.UTC);
+            } catch (DateTimeParseException e) {
+                throw ProblemException.badRequest("times are ISO-8601 instants, e.g. 2026-11-25T10:00:00Z");
+            }
+        }
+
+        private static String bounded(String value, String name) {
+            if (value.length() > 512) {
+                throw ProblemException.badRequest(name + " is too long");
+            }
+            return value;
+        }
+    }
+
+    private record Cursor(Instant time, UUID id) {
+        String encode() {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString((time + "|" + id).getBytes(StandardCharsets.US_ASCII));
+        }
+
+        static Cursor parse(String value) {
+            try {
+                if (value.length() > 120) {
+                    throw new IllegalArgumentException();
+                }
+                String[] parts = new String(Base64.getUrlDecoder().decode(value), StandardCharsets.US_ASCII).split("\\|");
+                return new Cursor(Instant.parse(parts[0]), UUID.fromString(parts[1]));
+            } catch (RuntimeException e) {
+                throw ProblemException.badRequest("not a cursor from this service");
+            }
+        }
+    }
+}

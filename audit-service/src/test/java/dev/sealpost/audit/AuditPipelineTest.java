@@ -1,0 +1,172 @@
+package dev.sealpost.audit;
+
+import dev.sealpost.audit.service.SecurityEventConsumer;
+import dev.sealpost.events.SecurityEvent;
+import dev.sealpost.events.SecurityEventCodec;
+import dev.sealpost.events.SecurityEventType;
+import dev.sealpost.testing.PostgresAndKafkaResource;
+import dev.sealpost.testing.SealpostInfrastructure;
+import dev.sealpost.testing.TestPassportIssuer;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Events from Kafka into PostgreSQL, idempotently, poison to the dead-letter topic, and read back per user and per tenant. */
+@QuarkusTest
+@WithTestResource(value = PostgresAndKafkaResource.class, initArgs = {
+        @ResourceArg(name = "database", value = "audit"), @ResourceArg(name = "passportAudience", value = "audit-service")})
+class AuditPipelineTest {
+
+    private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+
+    private static String issuer(String tenant) {
+        return TestPassportIssuer.get().issuer(tenant);
+    }
+
+    private static SecurityEvent.Actor user(String tenant, String name) {
+        return new SecurityEvent.Actor(issuer(tenant), "u-" + name + "-" + RUN, name + "@" + (tenant.equals("acme") ? "acme.test" : "sealpost.test"));
+    }
+
+    private static String passport(String tenant, String name, String... roles) {
+        SecurityEvent.Actor actor = user(tenant, name);
+        return TestPassportIssuer.get().passport(tenant, actor.subject(), actor.address(), "audit-service", roles);
+    }
+
+    private static KafkaProducer<String, String> producer() {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SealpostInfrastructure.kafka().bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
+    }
+
+    private static JsonPath mine(String passport) {
+        return given().header("Authorization", "Bearer " + passport).queryParam("limit", 200).get("/api/audit/me/events")
+                .then().statusCode(200).extract().jsonPath();
+    }
+
+    private static long rows(String sql) throws Exception {
+        String url = ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class);
+        try (Connection db = SealpostInfrastructure.postgres().connectAsSuperuser(url.substring(url.lastIndexOf('/') + 1));
+             ResultSet row = db.createStatement().executeQuery(sql)) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
+    @Test
+    void eventsAreStoredOnceAndEachUserSeesTheirOwn() throws Exception {
+        SecurityEvent.Actor alice = user("consumer", "alice");
+        SecurityEvent.Actor bob = user("consumer", "bob");
+        SecurityEvent.Actor carol = user("acme", "carol");
+        SecurityEvent signIn = SecurityEvent.of(SecurityEventType.PASSPORT_REFUSED, "gateway").tenant("consumer").actor(bob)
+                .failure("bad_signature").sourceIp("198.51.100.4").userAgent("evil\r\n\"},{\"injected\":true").build();
+        SecurityEvent delivery = SecurityEvent.of(SecurityEventType.MESSAGE_RECEIVED, "mail-service").tenant("consumer").actor(alice)
+                .owner(bob).target("message:1 to " + bob.address()).build();
+        SecurityEvent alicesSend = SecurityEvent.of(SecurityEventType.MESSAGE_SENT, "mail-service").tenant("consumer").actor(alice)
+                .target("message:1").build();
+        SecurityEvent acmeEvent = SecurityEvent.of(SecurityEventType.MAILBOX_ACCESSED, "mail-service").tenant("acme").actor(carol)
+                .target(carol.address()).build();
+        try (KafkaProducer<String, String> producer = producer()) {
+            for (SecurityEvent event : List.of(signIn, delivery, alicesSend, acmeEvent, signIn, delivery)) {
+                producer.send(new ProducerRecord<>("security-events", event.partitionKey(), SecurityEventCodec.toJson(event))).get();
+            }
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> rows("SELECT count(*) FROM audit_event WHERE id IN ('" + signIn.id() + "', '"
+                + delivery.id() + "', '" + alicesSend.id() + "', '" + acmeEvent.id() + "')") == 4);
+        assertEquals(1, rows("SELECT count(*) FROM audit_event WHERE id = '" + signIn.id() + "'"), "a redelivered event is stored once");
+
+        JsonPath bobs = mine(passport("consumer", "bob"));
+        List<String> bobsIds = bobs.getList("events.id", String.class);
+        assertTrue(bobsIds.containsAll(List.of(signIn.id().toString(), delivery.id().toString())), bobsIds.toString());
+        assertTrue(!bobsIds.contains(alicesSend.id().toString()) && !bobsIds.contains(acmeEvent.id().toString()));
+        // the CR/LF and JSON-breaking user agent comes back exactly, as data
+        assertEquals(signIn.userAgent(), bobs.getString("events.find { it.id == '" + signIn.id() + "' }.userAgent"));
+        List<String> alices = mine(passport("consumer", "alice")).getList("events.id", String.class);
+        assertTrue(alices.containsAll(List.of(delivery.id().toString(), alicesSend.id().toString())) && !alices.contains(signIn.id().toString()));
+        // a consumer passport for carol's subject sees nothing of acme
+        String sameSubjectOtherTenant = TestPassportIssuer.get().passport("consumer", carol.subject(), null, "audit-service");
+        assertEquals(0, mine(sameSubjectOtherTenant).getList("events").size());
+        given().get("/api/audit/me/events").then().statusCode(401).contentType("application/problem+json");
+    }
+
+    @Test
+    void aSocAnalystSeesOnlyTheirTenantAndIsOnTheRecord() throws Exception {
+        SecurityEvent.Actor dave = user("acme", "dave");
+        SecurityEvent acme = SecurityEvent.of(SecurityEventType.MESSAGE_SENT, "mail-service").tenant("acme").actor(dave).target("m").build();
+        SecurityEvent consumer = SecurityEvent.of(SecurityEventType.MESSAGE_SENT, "mail-service").tenant("consumer")
+                .actor(user("consumer", "erin")).target("m").build();
+        try (KafkaProducer<String, String> producer = producer()) {
+            producer.send(new ProducerRecord<>("security-events", acme.partitionKey(), SecurityEventCodec.toJson(acme))).get();
+            producer.send(new ProducerRecord<>("security-events", consumer.partitionKey(), SecurityEventCodec.toJson(consumer))).get();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> rows("SELECT count(*) FROM audit_event WHERE id IN ('" + acme.id() + "', '"
+                + consumer.id() + "')") == 2);
+        String analyst = passport("acme", "dave", "soc-analyst");
+        JsonPath page = given().header("Authorization", "Bearer " + analyst).queryParam("type", "MESSAGE_SENT").queryParam("limit", 200)
+                .get("/api/audit/events").then().statusCode(200).extract().jsonPath();
+        List<String> tenants = page.getList("events.tenant", String.class);
+        assertTrue(page.getList("events.id", String.class).contains(acme.id().toString()));
+        assertTrue(tenants.stream().allMatch("acme"::equals), tenants.toString());
+        given().header("Authorization", "Bearer " + passport("acme", "carol")).get("/api/audit/events").then().statusCode(403);
+        given().header("Authorization", "Bearer " + analyst).queryParam("type", "NOT_A_TYPE").get("/api/audit/events").then().statusCode(400);
+        given().header("Authorization", "Bearer " + analyst).queryParam("from", "yesterday").get("/api/audit/events").then().statusCode(400);
+        given().header("Authorization", "Bearer " + analyst).queryParam("limit", 500).get("/api/audit/events").then().statusCode(400);
+        assertTrue(rows("SELECT count(*) FROM outbox_event WHERE event_type = 'AUDIT_QUERIED' AND payload->>'tenant' = 'acme' "
+                + "AND payload->'actor'->>'subject' = '" + dave.subject() + "'") >= 1, "the search is on the record");
+    }
+
+    @Test
+    void poisonGoesToTheDeadLetterTopicWithAReasonAndLaterEventsAreStored() throws Exception {
+        SecurityEvent after = SecurityEvent.of(SecurityEventType.KEY_BACKUP_UPDATED, "key-service").tenant("consumer")
+                .actor(user("consumer", "frank")).build();
+        String marker = "poison-" + RUN;
+        try (KafkaProducer<String, String> producer = producer()) {
+            producer.send(new ProducerRecord<>("security-events", marker + "-1", "this is not json")).get();
+            producer.send(new ProducerRecord<>("security-events", marker + "-2", "{\"id\":\"x\",\"type\":\"NOPE\"}")).get();
+            producer.send(new ProducerRecord<>("security-events", after.partitionKey(), SecurityEventCodec.toJson(after))).get();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> rows("SELECT count(*) FROM audit_event WHERE id = '" + after.id() + "'") == 1);
+        Map<String, String> reasons = new HashMap<>();
+        try (KafkaConsumer<String, String> dlq = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SealpostInfrastructure.kafka().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "dlq-check-" + RUN, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new StringDeserializer(), new StringDeserializer())) {
+            dlq.subscribe(List.of("security-events-dlq"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (ConsumerRecord<String, String> record : dlq.poll(Duration.ofMillis(200))) {
+                    if (record.key() != null && record.key().startsWith(marker)) {
+                        var header = record.headers().lastHeader(SecurityEventConsumer.REASON_HEADER);
+                        reasons.put(record.key(), header == null ? null : new String(header.value(), StandardCharsets.UTF_8));
+                    }
+                }
+                return reasons.size() == 2;
+            });
+        }
+        assertTrue(reasons.values().stream().allMatch(reason -> reason != null && reason.startsWith("not a security event")), reasons.toString());
+        assertEquals(0, rows("SELECT count(*) FROM audit_event WHERE payload::text LIKE '%NOPE%'"));
+    }
+}
