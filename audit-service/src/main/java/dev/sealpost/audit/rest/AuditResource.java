@@ -25,11 +25,26 @@ public class AuditResource {
     private final PassportAuthenticator passports;
     private final AuditQueries queries;
     private final AuditConfig config;
+    private final dev.sealpost.audit.service.ChainVerifier verifier;
 
-    public AuditResource(PassportAuthenticator passports, AuditQueries queries, AuditConfig config) {
+    public AuditResource(PassportAuthenticator passports, AuditQueries queries, AuditConfig config,
+            dev.sealpost.audit.service.ChainVerifier verifier) {
         this.passports = passports;
         this.queries = queries;
         this.config = config;
+        this.verifier = verifier;
+    }
+
+    @GET
+    @Path("/verify")
+    @Operation(summary = "Check your tenant's hash chain over positions from..to (role soc-analyst); names the first broken position")
+    public dev.sealpost.audit.service.ChainVerifier.Result verify(@RestHeader("Authorization") String authorization, @RestQuery Long from,
+            @RestQuery Long to) {
+        Passport analyst = passports.require(authorization);
+        if (!analyst.hasRole(config.socRole())) {
+            throw ProblemException.forbidden("the " + config.socRole() + " role is required");
+        }
+        return verifier.verify(analyst.tenant(), from, to).await().atMost(Duration.ofMinutes(5));
     }
 
     @GET

@@ -12,13 +12,16 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 
-/** Writes events idempotently: a redelivered event (same id and time) is skipped, never stored twice. */
+/**
+ * Writes events idempotently into each tenant's hash chain: a redelivered event (same id and time)
+ * is skipped, never stored twice. Events of one batch are appended in tenant-then-time order, so
+ * concurrent batches lock chain heads in the same order.
+ */
 @ApplicationScoped
 public class AuditStore {
 
-    private static final String INSERT = "INSERT INTO audit_event (id, occurred_at, tenant, type, outcome, actor_issuer, actor_subject, "
-            + "actor_address, owner_subject, source_ip, service, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
-            + "ON CONFLICT DO NOTHING";
+    /** Appends to the tenant's hash chain (V2_1__hash_chain.sql); skips an event already stored. */
+    private static final String INSERT = "SELECT append_audit_event($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
 
     private final Pool pool;
 
@@ -31,7 +34,9 @@ public class AuditStore {
         if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        List<Tuple> rows = events.stream().map(event -> Tuple.tuple(java.util.Arrays.asList(event.id(),
+        List<Tuple> rows = events.stream()
+                .sorted(java.util.Comparator.comparing(SecurityEvent::tenant).thenComparing(SecurityEvent::time).thenComparing(SecurityEvent::id))
+                .map(event -> Tuple.tuple(java.util.Arrays.asList(event.id(),
                 OffsetDateTime.ofInstant(event.time(), ZoneOffset.UTC), event.tenant(), event.type().name(), event.outcome().name(),
                 event.actor().issuer(), event.actor().subject(), event.actor().address(),
                 event.owner() == null ? null : event.owner().subject(), event.sourceIp(), event.service(),

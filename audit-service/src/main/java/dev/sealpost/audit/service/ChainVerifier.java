@@ -1,0 +1,94 @@
+package dev.sealpost.audit.service;
+
+import dev.sealpost.service.rest.ProblemException;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.security.MessageDigest;
+
+/**
+ * Walks a tenant's hash chain over a range of positions, recomputing every row's hash in the
+ * database and checking each link, and names the first position that does not hold: a changed row
+ * (its hash no longer matches its content), a deleted row (a gap in the positions) or reordered
+ * rows (a row that does not point at its predecessor). Pages of 1,000 rows keep memory bounded.
+ */
+@ApplicationScoped
+public class ChainVerifier {
+
+    private static final int PAGE = 1_000;
+    private static final long MAX_RANGE = 10_000_000;
+    private static final byte[] GENESIS = new byte[32];
+
+    private final Pool pool;
+
+    public ChainVerifier(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** The outcome: intact over [from, to], or the first broken position and why. */
+    public record Result(String tenant, long from, long to, long checked, boolean intact, Long firstBrokenPosition, String problem) {
+    }
+
+    public Uni<Result> verify(String tenant, Long fromOrNull, Long toOrNull) {
+        long from = fromOrNull == null ? 1 : fromOrNull;
+        return pool.preparedQuery("SELECT seq FROM audit_chain_head WHERE tenant = $1").execute(Tuple.of(tenant)).chain(head -> {
+            long headSeq = head.size() == 0 ? 0 : head.iterator().next().getLong("seq");
+            long to = toOrNull == null ? headSeq : Math.min(toOrNull, headSeq);
+            if (from < 1 || to < from - 1 || to - from > MAX_RANGE) {
+                throw ProblemException.badRequest("need 1 <= from <= to, at most " + MAX_RANGE + " positions at a time");
+            }
+            if (to < from) {
+                return Uni.createFrom().item(new Result(tenant, from, to, 0, true, null, null));
+            }
+            Uni<byte[]> start = from == 1 ? Uni.createFrom().item(GENESIS)
+                    : pool.preparedQuery("SELECT hash FROM audit_event WHERE tenant = $1 AND seq = $2").execute(Tuple.of(tenant, from - 1))
+                            .map(rows -> rows.size() == 1 ? rows.iterator().next().getBuffer("hash").getBytes() : null);
+            return start.chain(previous -> previous == null
+                    ? Uni.createFrom().item(new Result(tenant, from, to, 0, false, from - 1, "the row before the range is missing"))
+                    : page(tenant, from, to, from, previous, 0));
+        });
+    }
+
+    private Uni<Result> page(String tenant, long from, long to, long expectedSeq, byte[] previousHash, long checked) {
+        long pageEnd = Math.min(to, expectedSeq + PAGE - 1);
+        return pool.preparedQuery("SELECT seq, prev_hash, hash, sha256(prev_hash || convert_to(payload::text, 'UTF8')) AS recomputed "
+                        + "FROM audit_event WHERE tenant = $1 AND seq BETWEEN $2 AND $3 ORDER BY seq")
+                .execute(Tuple.of(tenant, expectedSeq, pageEnd))
+                .chain(rows -> {
+                    long expected = expectedSeq;
+                    byte[] previous = previousHash;
+                    long done = checked;
+                    for (Row row : rows) {
+                        long seq = row.getLong("seq");
+                        if (seq != expected) {
+                            return broken(tenant, from, to, done, expected, seq < expected ? "two rows claim this position"
+                                    : "the row at this position is missing");
+                        }
+                        if (!MessageDigest.isEqual(row.getBuffer("prev_hash").getBytes(), previous)) {
+                            return broken(tenant, from, to, done, seq, "the row does not follow its predecessor (reordered or replaced)");
+                        }
+                        byte[] hash = row.getBuffer("hash").getBytes();
+                        if (!MessageDigest.isEqual(row.getBuffer("recomputed").getBytes(), hash)) {
+                            return broken(tenant, from, to, done, seq, "the row's content does not match its hash (changed)");
+                        }
+                        previous = hash;
+                        expected++;
+                        done++;
+                    }
+                    if (expected <= pageEnd) {
+                        return broken(tenant, from, to, done, expected, "the row at this position is missing");
+                    }
+                    if (pageEnd == to) {
+                        return Uni.createFrom().item(new Result(tenant, from, to, done, true, null, null));
+                    }
+                    return page(tenant, from, to, expected, previous, done);
+                });
+    }
+
+    private static Uni<Result> broken(String tenant, long from, long to, long checked, long position, String problem) {
+        return Uni.createFrom().item(new Result(tenant, from, to, checked, false, position, problem));
+    }
+}
