@@ -5,21 +5,19 @@ import dev.sealpost.events.SecurityEventCodec;
 import dev.sealpost.events.SecurityEventType;
 import dev.sealpost.passport.Passport;
 import dev.sealpost.service.events.Outbox;
+import dev.sealpost.service.rest.KeysetCursor;
 import dev.sealpost.service.rest.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * Reading the record: a user's own log (events they did, and events about them: deliveries, who
@@ -77,7 +75,7 @@ public class AuditQueries {
             }
             where("tenant = " + bind(tenant));
             if (after != null) {
-                Cursor cursor = Cursor.parse(after);
+                KeysetCursor cursor = KeysetCursor.parse(after);
                 where("(occurred_at, id) < (" + bind(OffsetDateTime.ofInstant(cursor.time(), ZoneOffset.UTC)) + ", " + bind(cursor.id()) + ")");
             }
         }
@@ -125,7 +123,7 @@ public class AuditQueries {
                 List<SecurityEvent> events = new ArrayList<>();
                 rows.forEach(row -> events.add(SecurityEventCodec.fromJson(row.getString("payload"))));
                 String next = events.size() < limit ? null
-                        : new Cursor(events.get(events.size() - 1).time(), events.get(events.size() - 1).id()).encode();
+                        : new KeysetCursor(events.get(events.size() - 1).time(), events.get(events.size() - 1).id()).encode();
                 return new Page(events, next);
             });
         }
@@ -143,24 +141,6 @@ public class AuditQueries {
                 throw ProblemException.badRequest(name + " is too long");
             }
             return value;
-        }
-    }
-
-    private record Cursor(Instant time, UUID id) {
-        String encode() {
-            return Base64.getUrlEncoder().withoutPadding().encodeToString((time + "|" + id).getBytes(StandardCharsets.US_ASCII));
-        }
-
-        static Cursor parse(String value) {
-            try {
-                if (value.length() > 120) {
-                    throw new IllegalArgumentException();
-                }
-                String[] parts = new String(Base64.getUrlDecoder().decode(value), StandardCharsets.US_ASCII).split("\\|");
-                return new Cursor(Instant.parse(parts[0]), UUID.fromString(parts[1]));
-            } catch (RuntimeException e) {
-                throw ProblemException.badRequest("not a cursor from this service");
-            }
         }
     }
 }

@@ -10,6 +10,7 @@ import dev.sealpost.events.SecurityEventType;
 import dev.sealpost.keys.domain.TreeHead;
 import dev.sealpost.passport.Passport;
 import dev.sealpost.service.events.Outbox;
+import dev.sealpost.service.rest.MailAddresses;
 import dev.sealpost.service.rest.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
@@ -58,7 +59,7 @@ public class DirectoryService {
     }
 
     public Uni<Published> publish(Passport caller, String rawAddress, byte[] encodedBundle) {
-        String address = Addresses.normalize(rawAddress);
+        String address = MailAddresses.normalize(rawAddress);
         if (caller.address() == null || !caller.address().equals(address)) {
             throw ProblemException.forbidden("only the holder of this address may publish its keys");
         }
@@ -113,7 +114,7 @@ public class DirectoryService {
 
     /** The current bundle, or {@code version} if given, with its inclusion proof against the latest tree head. */
     public Uni<Lookup> lookup(String rawAddress, Long version) {
-        String address = Addresses.normalize(rawAddress);
+        String address = MailAddresses.normalize(rawAddress);
         if (version != null && version < 1) {
             throw ProblemException.badRequest("versions start at 1");
         }

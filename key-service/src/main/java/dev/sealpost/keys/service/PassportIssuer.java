@@ -4,6 +4,7 @@ import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.keys.config.KeyServiceConfig;
 import dev.sealpost.keys.domain.KeyPurpose;
 import dev.sealpost.passport.PassportSigner;
+import dev.sealpost.service.rest.MailAddresses;
 import dev.sealpost.service.rest.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -77,7 +78,7 @@ public class PassportIssuer {
         }
         String address = null;
         if (request.address() != null) {
-            address = Addresses.normalize(request.address());
+            address = MailAddresses.normalize(request.address());
             if (!tenants.byAddress(address).map(request.tenant()::equals).orElse(false)) {
                 refusals.passportRefused(request.tenant(), new SecurityEvent.Actor(request.externalIssuer(), request.externalSubject(),
                         null), "address_outside_tenant", "passport:" + request.audience());

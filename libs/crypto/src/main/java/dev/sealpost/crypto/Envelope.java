@@ -177,7 +177,7 @@ public final class Envelope {
             for (int i = 0; i < header.parts().size(); i++) {
                 List<byte[]> hashes = new ArrayList<>();
                 forEachSegment(source, framing.partOffsets()[i], header.parts().get(i).plaintextLength(), segmentSize, sealed,
-                        (index, last, length) -> hashes.add(Digests.sha256(Arrays.copyOf(sealed, length))));
+                        (index, last, length) -> hashes.add(Digests.sha256(sealed, 0, length)));
                 segmentHashes.add(hashes);
                 partDigests.add(SegmentedAead.partDigest(hashes));
             }
@@ -198,7 +198,7 @@ public final class Envelope {
                     try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                         forEachSegment(source, framing.partOffsets()[i], header.parts().get(i).plaintextLength(), segmentSize, sealed,
                                 (index, last, length) -> {
-                                    if (!MessageDigest.isEqual(expected.get((int) index), Digests.sha256(Arrays.copyOf(sealed, length)))) {
+                                    if (!MessageDigest.isEqual(expected.get((int) index), Digests.sha256(sealed, 0, length))) {
                                         throw new CryptoException.Tampered("the envelope file changed while it was opened");
                                     }
                                     try {

@@ -11,6 +11,8 @@ import dev.sealpost.mail.domain.Mailbox;
 import dev.sealpost.mail.domain.MessageSummary;
 import dev.sealpost.passport.Passport;
 import dev.sealpost.service.events.Outbox;
+import dev.sealpost.service.rest.KeysetCursor;
+import dev.sealpost.service.rest.MailAddresses;
 import dev.sealpost.service.rest.ProblemException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -19,14 +21,11 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -41,7 +40,6 @@ import java.util.regex.Pattern;
 public class MailService {
 
     public static final int MAX_PAGE = 200;
-    private static final Pattern ADDRESS = Pattern.compile("[a-z0-9._%+-]{1,64}@[a-z0-9-]{1,63}(\\.[a-z0-9-]{1,63})+");
     private static final Pattern FOLDER_NAME = Pattern.compile("[\\p{L}\\p{N} _.-]{1,64}");
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
 
@@ -195,15 +193,15 @@ public class MailService {
         if (pageSize < 1 || pageSize > MAX_PAGE) {
             throw ProblemException.badRequest("limit must be 1.." + MAX_PAGE);
         }
-        Cursor after = cursor == null ? null : Cursor.parse(cursor);
+        KeysetCursor after = cursor == null ? null : KeysetCursor.parse(cursor);
         return mailbox(caller).chain(mailbox -> repository.folderId(pool, mailbox.id(), folder).chain(folderId -> {
             if (folderId.isEmpty()) {
                 throw ProblemException.notFound("no such folder");
             }
             accessLog.accessed(mailbox, caller, context);
-            return repository.page(pool, folderId.get(), after == null ? null : after.receivedAt(), after == null ? null : after.id(), pageSize)
+            return repository.page(pool, folderId.get(), after == null ? null : after.time(), after == null ? null : after.id(), pageSize)
                     .map(messages -> new Page(messages, messages.size() < pageSize ? null
-                            : new Cursor(messages.get(messages.size() - 1).receivedAt(), messages.get(messages.size() - 1).id()).encode()));
+                            : new KeysetCursor(messages.get(messages.size() - 1).receivedAt(), messages.get(messages.size() - 1).id()).encode()));
         }));
     }
 
@@ -265,8 +263,7 @@ public class MailService {
     }
 
     public Uni<Quota> quota(Passport caller) {
-        return mailbox(caller).chain(mailbox -> repository.byOwner(pool, mailbox.tenant(), mailbox.ownerSubject()))
-                .map(mailbox -> mailbox.map(found -> new Quota(found.address(), found.usedBytes(), found.quotaBytes())).orElseThrow());
+        return mailbox(caller).map(mailbox -> new Quota(mailbox.address(), mailbox.usedBytes(), mailbox.quotaBytes()));
     }
 
     /**
@@ -310,34 +307,8 @@ public class MailService {
         }
         LinkedHashSet<String> addresses = new LinkedHashSet<>();
         for (String address : raw) {
-            String normalized = address == null ? "" : address.trim().toLowerCase(Locale.ROOT);
-            if (normalized.length() > 254 || !ADDRESS.matcher(normalized).matches()) {
-                throw ProblemException.badRequest("not a mail address: " + (normalized.length() > 64 ? normalized.substring(0, 64) + "…" : normalized));
-            }
-            addresses.add(normalized);
+            addresses.add(MailAddresses.normalize(address));
         }
         return List.copyOf(addresses);
-    }
-
-    /** Keyset cursor: the last message's (received_at, id), opaque to clients. */
-    private record Cursor(Instant receivedAt, UUID id) {
-        String encode() {
-            long micros = receivedAt.getEpochSecond() * 1_000_000 + receivedAt.getNano() / 1_000;
-            return Base64.getUrlEncoder().withoutPadding().encodeToString((micros + ":" + id).getBytes(StandardCharsets.US_ASCII));
-        }
-
-        static Cursor parse(String value) {
-            try {
-                if (value.length() > 100) {
-                    throw new IllegalArgumentException();
-                }
-                String[] parts = new String(Base64.getUrlDecoder().decode(value), StandardCharsets.US_ASCII).split(":");
-                long micros = Long.parseLong(parts[0]);
-                return new Cursor(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1_000L),
-                        UUID.fromString(parts[1]));
-            } catch (RuntimeException e) {
-                throw ProblemException.badRequest("not a cursor from this service");
-            }
-        }
     }
 }

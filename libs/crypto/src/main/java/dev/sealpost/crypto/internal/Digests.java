@@ -17,6 +17,13 @@ public final class Digests {
         }
     }
 
+    /** SHA-256 of {@code length} bytes of {@code data} from {@code offset}, without copying them. */
+    public static byte[] sha256(byte[] data, int offset, int length) {
+        MessageDigest digest = sha256();
+        digest.update(data, offset, length);
+        return digest.digest();
+    }
+
     public static byte[] sha256(byte[]... chunks) {
         MessageDigest digest = sha256();
         for (byte[] chunk : chunks) {
