@@ -9,6 +9,9 @@ import dev.sealpost.mail.config.MailConfig;
 import dev.sealpost.mail.domain.FolderKind;
 import dev.sealpost.mail.domain.Mailbox;
 import dev.sealpost.mail.domain.MessageSummary;
+import dev.sealpost.mail.service.MailboxRepository.DeliveryTarget;
+import dev.sealpost.mail.service.MailboxRepository.MessageCopy;
+import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.passport.Passport;
 import dev.sealpost.service.events.Outbox;
 import dev.sealpost.service.rest.KeysetCursor;
@@ -118,67 +121,48 @@ public class MailService {
             String idempotencyKey, RequestContext context) {
         Set<String> addresses = new LinkedHashSet<>(recipients);
         addresses.add(sender.address());
-        return repository.lockByAddresses(transaction, List.copyOf(addresses)).chain(locked -> {
-            Map<String, Mailbox> byAddress = new HashMap<>();
-            locked.forEach(mailbox -> byAddress.put(mailbox.address(), mailbox));
-            List<String> unknown = recipients.stream().filter(address -> !byAddress.containsKey(address)).toList();
+        return repository.deliveryTargets(transaction, List.copyOf(addresses)).chain(targets -> {
+            List<String> unknown = recipients.stream().filter(address -> !targets.containsKey(address)).toList();
             if (!unknown.isEmpty()) {
                 throw ProblemException.badRequest("unknown recipients: " + String.join(", ", unknown));
             }
-            // every copy counts against the mailbox that holds it (the sender's sent copy too)
-            Map<String, Long> incoming = new HashMap<>();
-            recipients.forEach(address -> incoming.merge(address, (long) envelope.length, Long::sum));
-            incoming.merge(sender.address(), (long) envelope.length, Long::sum);
-            for (Map.Entry<String, Long> entry : incoming.entrySet()) {
-                Mailbox mailbox = byAddress.get(entry.getKey());
-                if (mailbox.usedBytes() + entry.getValue() > mailbox.quotaBytes()) {
-                    throw new ProblemException(413, "Content Too Large", mailbox.address().equals(sender.address())
-                            ? "your mailbox is over its quota" : "the mailbox of " + mailbox.address() + " is full (over its quota)");
-                }
-            }
             UUID sentId = UuidV7.next();
-            Instant now = Instant.now();
-            List<UUID> mailboxIds = locked.stream().map(Mailbox::id).toList();
-            return folders(transaction, mailboxIds, FolderKind.INBOX).chain(inboxes -> folders(transaction, List.of(sender.id()),
-                    FolderKind.SENT).chain(sent -> {
-                        Uni<Void> work = repository.insertMessage(transaction, sentId, sender.id(), sent.get(sender.id()), envelope,
-                                sender.address(), recipients, now)
-                                .call(() -> outbox.append(transaction, MailEvents.event(SecurityEventType.MESSAGE_SENT, caller.tenant(),
-                                        caller, context).target("message:" + sentId + " recipients=" + recipients.size()).build()));
-                        for (String address : recipients) {
-                            Mailbox recipient = byAddress.get(address);
-                            UUID copyId = UuidV7.next();
-                            work = work.chain(() -> repository.insertMessage(transaction, copyId, recipient.id(),
-                                            inboxes.get(recipient.id()), envelope, sender.address(), recipients, now))
-                                    // the recipient's log: the recipient's tenant, the sender as actor
-                                    .call(() -> outbox.append(transaction, MailEvents.event(SecurityEventType.MESSAGE_RECEIVED,
-                                            recipient.tenant(), caller, context)
-                                            .owner(MailEvents.owner(passports, recipient.tenant(), recipient.ownerSubject(), recipient.address()))
-                                            .target("message:" + copyId + " to " + address).build()));
-                        }
-                        if (idempotencyKey != null) {
-                            work = work.chain(() -> repository.recordSend(transaction, sender.id(), idempotencyKey, sentId))
-                                    .map(recorded -> {
-                                        if (!recorded) {
-                                            throw ProblemException.conflict("a send with this Idempotency-Key was just made; "
-                                                    + "retry to get its result");
-                                        }
-                                        return null;
-                                    });
-                        }
-                        return work.replaceWith(new SendResult(sentId, recipients.size(), false));
-                    }));
+            List<MessageCopy> copies = new ArrayList<>();
+            List<SecurityEvent> events = new ArrayList<>();
+            copies.add(new MessageCopy(sentId, sender.id(), targets.get(sender.address()).get(FolderKind.SENT).folderId()));
+            events.add(MailEvents.event(SecurityEventType.MESSAGE_SENT, caller.tenant(), caller, context)
+                    .target("message:" + sentId + " recipients=" + recipients.size()).build());
+            for (String address : recipients) {
+                DeliveryTarget inbox = targets.get(address).get(FolderKind.INBOX);
+                Mailbox recipient = inbox.mailbox();
+                UUID copyId = UuidV7.next();
+                copies.add(new MessageCopy(copyId, recipient.id(), inbox.folderId()));
+                // the recipient's log: the recipient's tenant, the sender as actor
+                events.add(MailEvents.event(SecurityEventType.MESSAGE_RECEIVED, recipient.tenant(), caller, context)
+                        .owner(MailEvents.owner(passports, recipient.tenant(), recipient.ownerSubject(), recipient.address()))
+                        .target("message:" + copyId + " to " + address).build());
+            }
+            // every copy counts against the mailbox that holds it (the sender's sent copy too)
+            Map<UUID, Long> bytesByMailbox = new HashMap<>();
+            copies.forEach(copy -> bytesByMailbox.merge(copy.mailboxId(), (long) envelope.length, Long::sum));
+            targets.values().stream().map(folders -> folders.values().iterator().next().mailbox())
+                    .filter(mailbox -> mailbox.usedBytes() + bytesByMailbox.getOrDefault(mailbox.id(), 0L) > mailbox.quotaBytes())
+                    .findFirst().ifPresent(full -> {
+                        throw new ProblemException(413, "Content Too Large", full.id().equals(sender.id())
+                                ? "your mailbox is over its quota" : "the mailbox of " + full.address() + " is full (over its quota)");
+                    });
+            Uni<Void> work = repository.insertCopies(transaction, copies, envelope, sender.address(), recipients, Instant.now())
+                    .call(() -> outbox.appendAll(transaction, events));
+            if (idempotencyKey != null) {
+                work = work.call(() -> repository.recordSend(transaction, sender.id(), idempotencyKey, sentId).invoke(recorded -> {
+                    if (!recorded) {
+                        throw ProblemException.conflict("a send with this Idempotency-Key was just made; retry to get its result");
+                    }
+                }));
+            }
+            return work.call(() -> repository.addUsage(transaction, bytesByMailbox))
+                    .replaceWith(new SendResult(sentId, recipients.size(), false));
         });
-    }
-
-    private Uni<Map<UUID, UUID>> folders(SqlClient client, List<UUID> mailboxIds, FolderKind kind) {
-        return client.preparedQuery("SELECT id, mailbox_id FROM folder WHERE mailbox_id = ANY($1) AND kind = $2")
-                .execute(Tuple.of(mailboxIds.toArray(new UUID[0]), kind.name()))
-                .map(rows -> {
-                    Map<UUID, UUID> byMailbox = new HashMap<>();
-                    rows.forEach(row -> byMailbox.put(row.getUUID("mailbox_id"), row.getUUID("id")));
-                    return byMailbox;
-                });
     }
 
     public Uni<List<String>> folders(Passport caller, RequestContext context) {

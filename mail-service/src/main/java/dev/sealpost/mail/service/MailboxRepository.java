@@ -16,6 +16,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -24,24 +27,59 @@ import java.util.UUID;
 @ApplicationScoped
 public class MailboxRepository {
 
-    private static final String MAILBOX_COLUMNS = "id, tenant, owner_subject, address, quota_bytes, used_bytes";
+    private static final String USED_BYTES = "(SELECT coalesce(sum(u.bytes), 0) FROM mailbox_usage u WHERE u.mailbox_id = m.id) AS used_bytes";
+    private static final String MAILBOX_COLUMNS = "m.id, m.tenant, m.owner_subject, m.address, m.quota_bytes, " + USED_BYTES;
+    /** Adds (or with a negative amount, frees) bytes on one random stripe of a mailbox's usage (V2_1 migration). */
+    private static final String ADD_USAGE = "INSERT INTO mailbox_usage (mailbox_id, stripe, bytes) VALUES ($1, $2, $3) "
+            + "ON CONFLICT (mailbox_id, stripe) DO UPDATE SET bytes = mailbox_usage.bytes + excluded.bytes";
+    private static final int USAGE_STRIPES = 16;
     private static final String SUMMARY_COLUMNS = "m.id, f.name AS folder, m.size_bytes, m.sender_address, m.recipient_addresses, "
             + "m.sent_at, m.received_at, m.seen, m.flagged";
 
     public Uni<Optional<Mailbox>> byOwner(SqlClient client, String tenant, String subject) {
-        return client.preparedQuery("SELECT " + MAILBOX_COLUMNS + " FROM mailbox WHERE tenant = $1 AND owner_subject = $2")
+        return client.preparedQuery("SELECT " + MAILBOX_COLUMNS + " FROM mailbox m WHERE m.tenant = $1 AND m.owner_subject = $2")
                 .execute(Tuple.of(tenant, subject)).map(MailboxRepository::firstMailbox);
     }
 
-    /** The recipients' mailboxes, locked for the sending transaction (quota is checked and updated). */
-    public Uni<List<Mailbox>> lockByAddresses(SqlClient transaction, List<String> addresses) {
-        return transaction.preparedQuery("SELECT " + MAILBOX_COLUMNS + " FROM mailbox WHERE address = ANY($1) ORDER BY id FOR UPDATE")
+    /** A mailbox with the folder a delivery writes into (inbox for a recipient, sent for the sender). */
+    public record DeliveryTarget(Mailbox mailbox, UUID folderId) {
+    }
+
+    /**
+     * The mailboxes of these addresses with their inbox and sent folders, read without locks: the
+     * quota is reserved at the end of the transaction by {@link #reserveQuota}, so concurrent sends
+     * to the same mailbox hold its row lock only for that statement and the commit.
+     */
+    public Uni<Map<String, Map<FolderKind, DeliveryTarget>>> deliveryTargets(SqlClient client, List<String> addresses) {
+        return client.preparedQuery("SELECT " + MAILBOX_COLUMNS + ", f.id AS folder_id, "
+                        + "f.kind FROM mailbox m JOIN folder f ON f.mailbox_id = m.id AND f.kind IN ('INBOX', 'SENT') "
+                        + "WHERE m.address = ANY($1)")
                 .execute(Tuple.of(addresses.toArray(new String[0])))
                 .map(rows -> {
-                    List<Mailbox> mailboxes = new ArrayList<>();
-                    rows.forEach(row -> mailboxes.add(toMailbox(row)));
-                    return mailboxes;
+                    Map<String, Map<FolderKind, DeliveryTarget>> targets = new HashMap<>();
+                    for (Row row : rows) {
+                        Mailbox mailbox = toMailbox(row);
+                        targets.computeIfAbsent(mailbox.address(), address -> new EnumMap<>(FolderKind.class))
+                                .put(FolderKind.valueOf(row.getString("kind")), new DeliveryTarget(mailbox, row.getUUID("folder_id")));
+                    }
+                    return targets;
                 });
+    }
+
+    /**
+     * Adds the bytes to each mailbox's usage, on a random stripe of it: concurrent sends to one
+     * mailbox rarely wait for each other. The quota is checked before (from {@link #deliveryTargets}),
+     * so it is a soft limit: sends racing each other may pass it together (docs/mail-service.md).
+     */
+    public Uni<Void> addUsage(SqlClient transaction, Map<UUID, Long> bytesByMailbox) {
+        // sorted: two sends touching the same stripes lock them in the same order
+        List<Tuple> rows = bytesByMailbox.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(entry -> Tuple.of(entry.getKey(), randomStripe(), entry.getValue())).toList();
+        return transaction.preparedQuery(ADD_USAGE).executeBatch(rows).replaceWithVoid();
+    }
+
+    private static short randomStripe() {
+        return (short) java.util.concurrent.ThreadLocalRandom.current().nextInt(USAGE_STRIPES);
     }
 
     /** Creates the mailbox and its standard folders unless the owner already has one. */
@@ -75,16 +113,21 @@ public class MailboxRepository {
                 });
     }
 
-    public Uni<Void> insertMessage(SqlClient transaction, UUID id, UUID mailboxId, UUID folderId, byte[] envelope, String sender,
+    /** One stored copy of a sent envelope. */
+    public record MessageCopy(UUID id, UUID mailboxId, UUID folderId) {
+    }
+
+    /** Stores every copy in one round trip; quota is reserved separately ({@link #reserveQuota}). */
+    public Uni<Void> insertCopies(SqlClient transaction, List<MessageCopy> copies, byte[] envelope, String sender,
             List<String> recipients, Instant sentAt) {
         OffsetDateTime at = OffsetDateTime.ofInstant(sentAt, ZoneOffset.UTC);
+        Buffer bytes = Buffer.buffer(envelope);
+        String[] recipientArray = recipients.toArray(new String[0]);
+        List<Tuple> rows = copies.stream().map(copy -> Tuple.tuple(List.of(copy.id(), copy.mailboxId(), copy.folderId(), bytes,
+                (long) envelope.length, sender, recipientArray, at, at))).toList();
         return transaction.preparedQuery("INSERT INTO message (id, mailbox_id, folder_id, envelope, size_bytes, sender_address, "
                         + "recipient_addresses, sent_at, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-                .execute(Tuple.tuple(List.of(id, mailboxId, folderId, Buffer.buffer(envelope), (long) envelope.length, sender,
-                        recipients.toArray(new String[0]), at, at)))
-                .chain(() -> transaction.preparedQuery("UPDATE mailbox SET used_bytes = used_bytes + $2 WHERE id = $1")
-                        .execute(Tuple.of(mailboxId, (long) envelope.length)))
-                .replaceWithVoid();
+                .executeBatch(rows).replaceWithVoid();
     }
 
     /** A page of a folder, newest first, after the keyset cursor (received_at, id) if given. */
@@ -132,8 +175,7 @@ public class MailboxRepository {
                         return Uni.createFrom().item(-1L);
                     }
                     long size = rows.iterator().next().getLong("size_bytes");
-                    return transaction.preparedQuery("UPDATE mailbox SET used_bytes = used_bytes - $2 WHERE id = $1")
-                            .execute(Tuple.of(mailboxId, size)).replaceWith(size);
+                    return transaction.preparedQuery(ADD_USAGE).execute(Tuple.of(mailboxId, randomStripe(), -size)).replaceWith(size);
                 });
     }
 

@@ -28,8 +28,10 @@ public class TrashRetention {
             ), freed AS (
                 SELECT mailbox_id, sum(size_bytes) AS bytes, count(*) AS messages FROM deleted GROUP BY mailbox_id
             )
-            UPDATE mailbox SET used_bytes = used_bytes - freed.bytes FROM freed WHERE mailbox.id = freed.mailbox_id
-            RETURNING freed.messages
+            INSERT INTO mailbox_usage (mailbox_id, stripe, bytes)
+            SELECT mailbox_id, floor(random() * 16)::smallint, -bytes FROM freed
+            ON CONFLICT (mailbox_id, stripe) DO UPDATE SET bytes = mailbox_usage.bytes + excluded.bytes
+            RETURNING (SELECT messages FROM freed WHERE freed.mailbox_id = mailbox_usage.mailbox_id) AS messages
             """;
 
     private final Pool pool;

@@ -158,7 +158,9 @@ public final class MailLoad {
                     PreparedStatement message = db.prepareStatement("INSERT INTO message (id, mailbox_id, folder_id, envelope, size_bytes, "
                             + "sender_address, recipient_addresses, sent_at, received_at) VALUES (?, ?, ?, ?, ?, 'raw@sealpost.test', "
                             + "ARRAY['raw-b@sealpost.test']::varchar[], now(), now())");
-                    PreparedStatement quota = db.prepareStatement("UPDATE mailbox SET used_bytes = used_bytes + ? WHERE id = ?");
+                    // the shape of a send: copies, events and usage (a random stripe per mailbox) batched
+                    PreparedStatement quota = db.prepareStatement("INSERT INTO mailbox_usage (mailbox_id, stripe, bytes) "
+                            + "VALUES (?, ?, ?) ON CONFLICT (mailbox_id, stripe) DO UPDATE SET bytes = mailbox_usage.bytes + excluded.bytes");
                     PreparedStatement event = db.prepareStatement("INSERT INTO outbox_event (id, partition_key, event_type, payload, created_at, "
                             + "published_at) VALUES (?, 'consumer|raw', 'RAW_SQL_BENCHMARK', '{\"raw\":true}'::jsonb, now(), now())");
                     while (running.get()) {
@@ -169,13 +171,19 @@ public final class MailLoad {
                             message.setObject(3, copy[1]);
                             message.setBytes(4, envelope);
                             message.setLong(5, envelope.length);
-                            message.executeUpdate();
-                            quota.setLong(1, envelope.length);
-                            quota.setObject(2, copy[0]);
-                            quota.executeUpdate();
+                            message.addBatch();
                             event.setObject(1, UUID.randomUUID());
-                            event.executeUpdate();
+                            event.addBatch();
                         }
+                        message.executeBatch();
+                        event.executeBatch();
+                        for (UUID mailbox : sender.compareTo(recipient) < 0 ? new UUID[] {sender, recipient} : new UUID[] {recipient, sender}) {
+                            quota.setObject(1, mailbox);
+                            quota.setShort(2, (short) java.util.concurrent.ThreadLocalRandom.current().nextInt(16));
+                            quota.setLong(3, envelope.length);
+                            quota.addBatch();
+                        }
+                        quota.executeBatch();
                         db.commit();
                         latencies.add(System.nanoTime() - start);
                         done.incrementAndGet();

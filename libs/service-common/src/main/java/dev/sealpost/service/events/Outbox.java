@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 
 /**
  * Writes security events into the service's outbox table. Call it with the connection of the
@@ -22,11 +23,18 @@ public class Outbox {
             + "VALUES ($1, $2, $3, $4, $5)";
 
     public Uni<Void> append(SqlClient transaction, SecurityEvent event) {
-        return transaction.preparedQuery(INSERT)
-                .execute(Tuple.of(event.id(), event.partitionKey(), event.type().name(),
-                        // a JsonObject, not a String: the PostgreSQL client would store a String as a JSON string value
-                        new io.vertx.core.json.JsonObject(SecurityEventCodec.toJson(event)),
-                        OffsetDateTime.ofInstant(event.time(), ZoneOffset.UTC)))
-                .replaceWithVoid();
+        return transaction.preparedQuery(INSERT).execute(row(event)).replaceWithVoid();
+    }
+
+    /** Several events in one round trip. */
+    public Uni<Void> appendAll(SqlClient transaction, List<SecurityEvent> events) {
+        return transaction.preparedQuery(INSERT).executeBatch(events.stream().map(Outbox::row).toList()).replaceWithVoid();
+    }
+
+    private static Tuple row(SecurityEvent event) {
+        return Tuple.of(event.id(), event.partitionKey(), event.type().name(),
+                // a JsonObject, not a String: the PostgreSQL client would store a String as a JSON string value
+                new io.vertx.core.json.JsonObject(SecurityEventCodec.toJson(event)),
+                OffsetDateTime.ofInstant(event.time(), ZoneOffset.UTC));
     }
 }
