@@ -169,4 +169,73 @@ class AuditPipelineTest {
         assertTrue(reasons.values().stream().allMatch(reason -> reason != null && reason.startsWith("not a security event")), reasons.toString());
         assertEquals(0, rows("SELECT count(*) FROM audit_event WHERE payload::text LIKE '%NOPE%'"));
     }
+
+    @Test
+    void cidrFiltersAndStreamedExportsInEveryFormatKeepHostileTextInsideOneLine() throws Exception {
+        SecurityEvent.Actor grace = user("acme", "grace");
+        String hostileAgent = "curl\r\nCEF:0|forged|line\n{\"injected\":true}|=\\";
+        SecurityEvent hostile = SecurityEvent.of(SecurityEventType.PASSPORT_REFUSED, "gateway").tenant("acme").actor(grace)
+                .failure("expired").sourceIp("203.0.113.7").userAgent(hostileAgent).build();
+        SecurityEvent elsewhere = SecurityEvent.of(SecurityEventType.PASSPORT_REFUSED, "gateway").tenant("acme").actor(grace)
+                .failure("expired").sourceIp("198.51.100.9").build();
+        SecurityEvent junkIp = SecurityEvent.of(SecurityEventType.PASSPORT_REFUSED, "gateway").tenant("acme").actor(grace)
+                .failure("expired").sourceIp("not-an-ip").build();
+        int bulk = 1_205; // more than one export page (1,000)
+        List<SecurityEvent> all = new ArrayList<>(List.of(hostile, elsewhere, junkIp));
+        for (int i = 0; i < bulk; i++) {
+            all.add(SecurityEvent.of(SecurityEventType.MESSAGE_SENT, "mail-service").tenant("acme").actor(grace).target("m" + i).build());
+        }
+        try (KafkaProducer<String, String> producer = producer()) {
+            for (SecurityEvent event : all) {
+                producer.send(new ProducerRecord<>("security-events", event.partitionKey(), SecurityEventCodec.toJson(event)));
+            }
+            producer.flush();
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> rows("SELECT count(*) FROM audit_event WHERE actor_subject = '"
+                + grace.subject() + "'") == all.size());
+        String analyst = passport("acme", "dave", "soc-analyst");
+
+        List<String> inBlock = given().header("Authorization", "Bearer " + analyst).queryParam("ip", "203.0.113.0/24")
+                .queryParam("actor", grace.subject()).get("/api/audit/events").then().statusCode(200).extract().jsonPath()
+                .getList("events.id", String.class);
+        assertEquals(List.of(hostile.id().toString()), inBlock);
+        for (String bad : List.of("203.0.113.0/33", "example.org/8", "10.0.0.0/x", "::1/129")) {
+            given().header("Authorization", "Bearer " + analyst).queryParam("ip", bad).get("/api/audit/events").then().statusCode(400)
+                    .contentType("application/problem+json");
+        }
+
+        String jsonl = export(analyst, "jsonl", grace.subject());
+        List<String> jsonLines = jsonl.lines().toList();
+        assertEquals(all.size(), jsonLines.size(), "every event, across export pages, one line each");
+        assertEquals(all.stream().map(e -> e.id().toString()).sorted().toList(),
+                jsonLines.stream().map(line -> SecurityEventCodec.fromJson(line).id().toString()).sorted().toList());
+        SecurityEvent hostileBack = jsonLines.stream().map(SecurityEventCodec::fromJson).filter(e -> e.id().equals(hostile.id())).findFirst()
+                .orElseThrow();
+        assertEquals(hostileAgent, hostileBack.userAgent(), "the user agent survives JSON lines exactly");
+
+        List<String> ocsf = export(analyst, "ocsf", grace.subject()).lines().toList();
+        assertEquals(all.size(), ocsf.size());
+        for (String line : ocsf) {
+            JsonPath event = new JsonPath(line);
+            assertTrue(event.getInt("class_uid") > 0 && event.getString("metadata.version").equals("1.3.0"), line);
+        }
+
+        List<String> cef = export(analyst, "cef", grace.subject()).lines().toList();
+        assertEquals(all.size(), cef.size(), "CR/LF in a field never starts a new CEF line");
+        assertTrue(cef.stream().allMatch(line -> line.startsWith("CEF:0|Sealpost|")), cef.get(0));
+        String hostileCef = cef.stream().filter(line -> line.contains("203.0.113.7")).findFirst().orElseThrow();
+        assertTrue(hostileCef.contains("curl\\r\\nCEF:0|forged|line\\n{\"injected\":true}|\\=\\\\"), hostileCef);
+
+        given().header("Authorization", "Bearer " + analyst).queryParam("format", "ocsf").queryParam("actor", grace.subject())
+                .get("/api/audit/export").then().statusCode(200).contentType("application/x-ndjson");
+        given().header("Authorization", "Bearer " + analyst).queryParam("format", "xml").get("/api/audit/export").then().statusCode(400);
+        given().header("Authorization", "Bearer " + passport("acme", "grace")).get("/api/audit/export").then().statusCode(403);
+        assertTrue(rows("SELECT count(*) FROM outbox_event WHERE event_type = 'AUDIT_QUERIED' AND payload->>'target' LIKE 'export format=cef%'") >= 1,
+                "an export is on the record with its format and filters");
+    }
+
+    private static String export(String analyst, String format, String actor) {
+        return given().header("Authorization", "Bearer " + analyst).queryParam("format", format).queryParam("actor", actor)
+                .get("/api/audit/export").then().statusCode(200).extract().asString();
+    }
 }

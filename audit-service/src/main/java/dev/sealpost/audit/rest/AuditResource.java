@@ -2,6 +2,9 @@ package dev.sealpost.audit.rest;
 
 import dev.sealpost.audit.config.AuditConfig;
 import dev.sealpost.audit.service.AuditQueries;
+import dev.sealpost.audit.service.ExportFormat;
+import io.smallrye.mutiny.Multi;
+import org.jboss.resteasy.reactive.RestMulti;
 import dev.sealpost.passport.Passport;
 import dev.sealpost.service.rest.ProblemException;
 import dev.sealpost.service.security.PassportAuthenticator;
@@ -40,10 +43,7 @@ public class AuditResource {
     @Operation(summary = "Check your tenant's hash chain over positions from..to (role soc-analyst); names the first broken position")
     public dev.sealpost.audit.service.ChainVerifier.Result verify(@RestHeader("Authorization") String authorization, @RestQuery Long from,
             @RestQuery Long to) {
-        Passport analyst = passports.require(authorization);
-        if (!analyst.hasRole(config.socRole())) {
-            throw ProblemException.forbidden("the " + config.socRole() + " role is required");
-        }
+        Passport analyst = requireAnalyst(authorization);
         return verifier.verify(analyst.tenant(), from, to).await().atMost(Duration.ofMinutes(5));
     }
 
@@ -57,15 +57,35 @@ public class AuditResource {
     }
 
     @GET
+    @Path("/export")
+    @Produces(MediaType.TEXT_PLAIN) // the actual type per format is set on the response
+    @io.smallrye.common.annotation.Blocking // a Multi return would otherwise run this on the event loop; the passport check may block
+    @Operation(summary = "Your tenant's events as jsonl, ocsf (JSON lines) or cef, streamed (role soc-analyst); same filters as /events; recorded")
+    public RestMulti<String> export(@RestHeader("Authorization") String authorization, @RestQuery String format, @RestQuery String type,
+            @RestQuery String from, @RestQuery String to, @RestQuery String actor, @RestQuery String outcome, @RestQuery String ip) {
+        Passport analyst = requireAnalyst(authorization);
+        ExportFormat lines = ExportFormat.parse(format).orElseThrow(() -> ProblemException.badRequest("format is jsonl, ocsf or cef"));
+        Multi<String> body = queries.export(analyst, new AuditQueries.Filter(type, from, to, actor, outcome, ip), lines).await().atMost(TIMEOUT);
+        return RestMulti.fromMultiData(body).header("Content-Type", lines.mediaType() + "; charset=utf-8")
+                .header("Content-Disposition", "attachment; filename=\"sealpost-" + analyst.tenant() + "-events." + lines.name().toLowerCase(java.util.Locale.ROOT)
+                        + (lines == ExportFormat.CEF ? ".log" : ".jsonl") + "\"").build();
+    }
+
+    @GET
     @Path("/events")
     @Operation(summary = "Your tenant's security events (role soc-analyst); every query is itself recorded")
     public AuditQueries.Page tenant(@RestHeader("Authorization") String authorization, @RestQuery String type, @RestQuery String from,
             @RestQuery String to, @RestQuery String actor, @RestQuery String outcome, @RestQuery String ip, @RestQuery Integer limit,
             @RestQuery String after) {
+        Passport analyst = requireAnalyst(authorization);
+        return queries.tenant(analyst, new AuditQueries.Filter(type, from, to, actor, outcome, ip), limit, after).await().atMost(TIMEOUT);
+    }
+
+    private Passport requireAnalyst(String authorization) {
         Passport analyst = passports.require(authorization);
         if (!analyst.hasRole(config.socRole())) {
             throw ProblemException.forbidden("the " + config.socRole() + " role is required");
         }
-        return queries.tenant(analyst, new AuditQueries.Filter(type, from, to, actor, outcome, ip), limit, after).await().atMost(TIMEOUT);
+        return analyst;
     }
 }

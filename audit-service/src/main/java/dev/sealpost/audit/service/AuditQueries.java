@@ -7,7 +7,10 @@ import dev.sealpost.passport.Passport;
 import dev.sealpost.service.events.Outbox;
 import dev.sealpost.service.rest.KeysetCursor;
 import dev.sealpost.service.rest.ProblemException;
+import dev.sealpost.audit.domain.IpLiterals;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.data.Inet;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,6 +31,7 @@ import java.util.List;
 public class AuditQueries {
 
     public static final int MAX_PAGE = 200;
+    private static final int EXPORT_PAGE = 1000;
 
     private final Pool pool;
     private final Outbox outbox;
@@ -45,21 +49,52 @@ public class AuditQueries {
     }
 
     public Uni<Page> mine(Passport caller, Filter filter, Integer limit, String after) {
-        Query query = new Query(caller.tenant(), limit, after);
+        Query query = new Query(caller.tenant(), pageSize(limit), after);
         query.where("(actor_subject = " + query.bind(caller.subject()) + " OR owner_subject = " + query.bind(caller.subject()) + ")");
         query.apply(filter);
         return query.run(pool);
     }
 
     public Uni<Page> tenant(Passport analyst, Filter filter, Integer limit, String after) {
-        Query query = new Query(analyst.tenant(), limit, after);
+        Query query = new Query(analyst.tenant(), pageSize(limit), after);
         query.apply(filter);
-        String searched = "filters type=" + filter.type() + " from=" + filter.from() + " to=" + filter.to() + " actor=" + filter.actor()
+        return recordSearch(analyst, "query", filter).chain(() -> query.run(pool));
+    }
+
+    /**
+     * Every matching event of the analyst's tenant, newest first, one line each in the format; read
+     * page by page (keyset, {@value #EXPORT_PAGE} rows), so an export of any size is never held
+     * whole in memory, and no transaction stays open while the client reads.
+     */
+    public Uni<Multi<String>> export(Passport analyst, Filter filter, ExportFormat format) {
+        new Query(analyst.tenant(), EXPORT_PAGE, null).apply(filter); // bad filters fail before anything is sent
+        return recordSearch(analyst, "export format=" + format.name().toLowerCase(java.util.Locale.ROOT), filter)
+                .replaceWith(() -> Multi.createBy().repeating()
+                        .uni(() -> new java.util.concurrent.atomic.AtomicReference<String>(), cursor -> {
+                            Query page = new Query(analyst.tenant(), EXPORT_PAGE, cursor.get());
+                            page.apply(filter);
+                            return page.run(pool).invoke(result -> cursor.set(result.next()));
+                        })
+                        .whilst(result -> result.next() != null)
+                        .onItem().transformToIterable(Page::events)
+                        .map(event -> format.line(event) + "\n"));
+    }
+
+    private static int pageSize(Integer limit) {
+        int size = limit == null ? 50 : limit;
+        if (size < 1 || size > MAX_PAGE) {
+            throw ProblemException.badRequest("limit must be 1.." + MAX_PAGE);
+        }
+        return size;
+    }
+
+    // who searched for what is itself on the record, before the answer goes out
+    private Uni<Void> recordSearch(Passport analyst, String kind, Filter filter) {
+        String searched = kind + " type=" + filter.type() + " from=" + filter.from() + " to=" + filter.to() + " actor=" + filter.actor()
                 + " outcome=" + filter.outcome() + " ip=" + filter.ip();
         SecurityEvent record = SecurityEvent.of(SecurityEventType.AUDIT_QUERIED, "audit-service").tenant(analyst.tenant())
                 .actor(new SecurityEvent.Actor(analyst.issuer(), analyst.subject(), analyst.address())).target(searched).build();
-        // who searched for what is itself on the record, before the answer goes out
-        return pool.withTransaction(transaction -> outbox.append(transaction, record)).chain(() -> query.run(pool));
+        return pool.withTransaction(transaction -> outbox.append(transaction, record));
     }
 
     /** Builds one parameterised query; values are always bound, never spliced. */
@@ -68,11 +103,8 @@ public class AuditQueries {
         private final StringBuilder where = new StringBuilder();
         private final int limit;
 
-        Query(String tenant, Integer limit, String after) {
-            this.limit = limit == null ? 50 : limit;
-            if (this.limit < 1 || this.limit > MAX_PAGE) {
-                throw ProblemException.badRequest("limit must be 1.." + MAX_PAGE);
-            }
+        Query(String tenant, int limit, String after) {
+            this.limit = limit;
             where("tenant = " + bind(tenant));
             if (after != null) {
                 KeysetCursor cursor = KeysetCursor.parse(after);
@@ -112,7 +144,11 @@ public class AuditQueries {
                 }
                 where("outcome = " + bind(filter.outcome()));
             }
-            if (filter.ip() != null) {
+            if (filter.ip() != null && filter.ip().indexOf('/') >= 0) {
+                IpLiterals.Cidr cidr = IpLiterals.parseCidr(filter.ip())
+                        .orElseThrow(() -> ProblemException.badRequest("ip: an address or a CIDR block such as 203.0.113.0/24"));
+                where("source_inet <<= " + bind(new Inet().setAddress(cidr.network()).setNetmask(cidr.prefixLength())));
+            } else if (filter.ip() != null) {
                 where("source_ip = " + bind(bounded(filter.ip(), "ip")));
             }
         }

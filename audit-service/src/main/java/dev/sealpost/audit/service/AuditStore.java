@@ -2,7 +2,9 @@ package dev.sealpost.audit.service;
 
 import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.events.SecurityEventCodec;
+import dev.sealpost.audit.domain.IpLiterals;
 import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.data.Inet;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -20,8 +22,8 @@ import java.util.List;
 @ApplicationScoped
 public class AuditStore {
 
-    /** Appends to the tenant's hash chain (V2_1__hash_chain.sql); skips an event already stored. */
-    private static final String INSERT = "SELECT append_audit_event($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+    /** Appends to the tenant's hash chain (V2_1__hash_chain.sql, V2_2__source_inet.sql); skips an event already stored. */
+    private static final String INSERT = "SELECT append_audit_event($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
 
     private final Pool pool;
 
@@ -40,7 +42,8 @@ public class AuditStore {
                 OffsetDateTime.ofInstant(event.time(), ZoneOffset.UTC), event.tenant(), event.type().name(), event.outcome().name(),
                 event.actor().issuer(), event.actor().subject(), event.actor().address(),
                 event.owner() == null ? null : event.owner().subject(), event.sourceIp(), event.service(),
-                new JsonObject(SecurityEventCodec.toJson(event))))).toList();
+                new JsonObject(SecurityEventCodec.toJson(event)),
+                IpLiterals.parse(event.sourceIp()).map(address -> new Inet().setAddress(address)).orElse(null)))).toList();
         return pool.withTransaction(transaction -> transaction.preparedQuery(INSERT).executeBatch(rows)).replaceWithVoid();
     }
 }
