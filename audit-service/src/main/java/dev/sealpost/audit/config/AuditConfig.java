@@ -13,6 +13,10 @@ public interface AuditConfig {
     @WithDefault("400d")
     Duration retention();
 
+    /** Readiness goes DOWN when a batch has waited this long to be stored (e.g. the database is down). */
+    @WithDefault("60s")
+    Duration stuckAfter();
+
     /** The role that may query its tenant's events. */
     @WithDefault("soc-analyst")
     String socRole();

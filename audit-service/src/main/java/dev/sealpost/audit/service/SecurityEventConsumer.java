@@ -37,6 +37,7 @@ public class SecurityEventConsumer {
     private final AuditStore store;
     private final MutinyEmitter<String> deadLetters;
     private final AtomicReference<Instant> lastProgress = new AtomicReference<>(Instant.now());
+    private final AtomicReference<Instant> batchWaitingSince = new AtomicReference<>();
 
     public SecurityEventConsumer(AuditStore store, @Channel("security-events-dlq") MutinyEmitter<String> deadLetters) {
         this.store = store;
@@ -58,16 +59,25 @@ public class SecurityEventConsumer {
                         + e.getCause().getClass().getSimpleName()));
             }
         }
+        batchWaitingSince.compareAndSet(null, Instant.now());
         return Uni.join().all(dead.isEmpty() ? List.of(Uni.createFrom().voidItem()) : dead).andFailFast()
                 .chain(() -> store.store(events)
                         .onFailure().invoke(failure -> LOG.warnf("storing %d security events failed, retrying: %s", events.size(),
                                 failure.getClass().getSimpleName()))
                         .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).indefinitely())
                 .chain(() -> Uni.createFrom().completionStage(batch.ack()))
-                .invoke(() -> lastProgress.set(Instant.now()));
+                .invoke(() -> {
+                    lastProgress.set(Instant.now());
+                    batchWaitingSince.set(null);
+                });
     }
 
-    /** When a batch was last stored and acknowledged (readiness uses it). */
+    /** Since when the batch in hand has been waiting to be stored; empty when none is (readiness uses it). */
+    public java.util.Optional<Instant> batchWaitingSince() {
+        return java.util.Optional.ofNullable(batchWaitingSince.get());
+    }
+
+    /** When a batch was last stored and acknowledged. */
     public Instant lastProgress() {
         return lastProgress.get();
     }
