@@ -20,4 +20,24 @@ public interface AuditConfig {
     /** The role that may query its tenant's events. */
     @WithDefault("soc-analyst")
     String socRole();
+
+    /** Thresholds of the detections (service/Detections). */
+    Detections detections();
+
+    interface Detections {
+        /** Failed sign-ins within the window, per user or per source address, that raise an alert. */
+        @WithDefault("10")
+        int failedSignInThreshold();
+
+        @WithDefault("5m")
+        Duration failedSignInWindow();
+
+        /** How often key-service is expected to activate a new signing key (its rotation period). */
+        @WithDefault("24h")
+        Duration expectedRotationPeriod();
+
+        /** Slack after the expected period before a rotation counts as overdue. */
+        @WithDefault("1h")
+        Duration rotationGrace();
+    }
 }

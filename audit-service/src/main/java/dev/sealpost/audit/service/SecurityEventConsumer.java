@@ -35,12 +35,14 @@ public class SecurityEventConsumer {
     private static final Logger LOG = Logger.getLogger(SecurityEventConsumer.class);
 
     private final AuditStore store;
+    private final Detections detections;
     private final MutinyEmitter<String> deadLetters;
     private final AtomicReference<Instant> lastProgress = new AtomicReference<>(Instant.now());
     private final AtomicReference<Instant> batchWaitingSince = new AtomicReference<>();
 
-    public SecurityEventConsumer(AuditStore store, @Channel("security-events-dlq") MutinyEmitter<String> deadLetters) {
+    public SecurityEventConsumer(AuditStore store, Detections detections, @Channel("security-events-dlq") MutinyEmitter<String> deadLetters) {
         this.store = store;
+        this.detections = detections;
         this.deadLetters = deadLetters;
     }
 
@@ -65,6 +67,12 @@ public class SecurityEventConsumer {
                         .onFailure().invoke(failure -> LOG.warnf("storing %d security events failed, retrying: %s", events.size(),
                                 failure.getClass().getSimpleName()))
                         .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).indefinitely())
+                // detections are retried for about a minute, then given up for this batch: an alert must not stop the record
+                .chain(() -> detections.inspect(events)
+                        .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(15)
+                        .onFailure().invoke(failure -> LOG.errorf("detections skipped for a batch of %d events: %s", events.size(),
+                                failure.getClass().getSimpleName()))
+                        .onFailure().recoverWithNull())
                 .chain(() -> Uni.createFrom().completionStage(batch.ack()))
                 .invoke(() -> {
                     lastProgress.set(Instant.now());

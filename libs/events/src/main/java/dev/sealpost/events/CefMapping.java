@@ -16,7 +16,8 @@ public final class CefMapping {
         StringBuilder line = new StringBuilder("CEF:0|Sealpost|Sealpost|0.1|")
                 .append(header(event.type().name())).append('|')
                 .append(header(event.type().description())).append('|')
-                .append(success ? 3 : 6).append('|');
+                // alerts 8 (high), failures 6, the rest 3 (ArcSight's 0-10 scale)
+                .append(event.type().category() == SecurityEventType.Category.DETECTION_FINDING ? 8 : success ? 3 : 6).append('|');
         extension(line, "rt", Long.toString(event.time().toEpochMilli()));
         extension(line, "externalId", event.id().toString());
         extension(line, "cs1Label", "tenant");

@@ -27,7 +27,8 @@ public final class OcsfMapping {
         ocsf.put("activity_id", type.ocsfActivityId());
         ocsf.put("type_uid", type.category().ocsfClassUid() * 100L + type.ocsfActivityId());
         ocsf.put("time", event.time().toEpochMilli());
-        ocsf.put("severity_id", success ? 1 : 3);
+        boolean alert = type.category() == SecurityEventType.Category.DETECTION_FINDING;
+        ocsf.put("severity_id", alert ? 4 : success ? 1 : 3); // High for alerts, Medium for failures, else Informational
         ocsf.put("status_id", success ? 1 : 2);
         ocsf.put("status", success ? "Success" : "Failure");
         if (event.reason() != null) {
@@ -62,6 +63,11 @@ public final class OcsfMapping {
             ObjectNode api = ocsf.putObject("api");
             api.put("operation", type.name());
             api.putObject("service").put("name", event.service());
+        }
+        if (alert) {
+            ObjectNode finding = ocsf.putObject("finding_info");
+            finding.put("uid", event.id().toString());
+            finding.put("title", type.description());
         }
         ObjectNode unmapped = ocsf.putObject("unmapped");
         unmapped.put("sealpost_type", type.name());

@@ -33,7 +33,18 @@ public enum SecurityEventType {
 
     // --- key-service: passports ---
     PASSPORT_REFUSED(1, Category.AUTHENTICATION,
-            "A passport request was refused, or a presented passport failed verification (reason category only)");
+            "A passport request was refused, or a presented passport failed verification (reason category only)"),
+
+    // --- gateway: sign-ins (a new session's token seen for the first time, or a token refused) ---
+    SIGN_IN_SUCCEEDED(1, Category.AUTHENTICATION, "A user signed in: a new session's token was accepted, with its source address"),
+    SIGN_IN_FAILED(1, Category.AUTHENTICATION, "A sign-in or token was refused, or 2FA was missing (reason category only, never the token)"),
+
+    // --- audit-service detections (alerts; OCSF Detection Finding) ---
+    ALERT_REPEATED_SIGN_IN_FAILURES(1, Category.DETECTION_FINDING,
+            "Alert: 10 or more failed sign-ins within 5 minutes for one user or one source address"),
+    ALERT_SIGN_IN_FROM_NEW_IP(1, Category.DETECTION_FINDING, "Alert: a user signed in from an address never seen for them before"),
+    ALERT_SIGNING_KEY_ROTATION_OVERDUE(1, Category.DETECTION_FINDING,
+            "Alert: a tenant's signing key was not rotated on schedule (no activation within period + grace)");
 
     /** The OCSF class (and its category) each event type maps to; see {@link OcsfMapping}. */
     public enum Category {
@@ -42,7 +53,9 @@ public enum SecurityEventType {
         /** OCSF Account Change (class 3001), category Identity & Access Management (3). */
         ACCOUNT_CHANGE(3001, 3),
         /** OCSF API Activity (class 6003), category Application Activity (6). */
-        API_ACTIVITY(6003, 6);
+        API_ACTIVITY(6003, 6),
+        /** OCSF Detection Finding (class 2004), category Findings (2). */
+        DETECTION_FINDING(2004, 2);
 
         private final int ocsfClassUid;
         private final int ocsfCategoryUid;

@@ -47,6 +47,17 @@ class MappingsTest {
     }
 
     @Test
+    void alertsAreHighSeverityDetectionFindings() {
+        SecurityEvent alert = SecurityEvent.of(SecurityEventType.ALERT_SIGN_IN_FROM_NEW_IP, "audit-service").tenant("consumer").build();
+        JsonNode ocsf = OcsfMapping.toOcsf(alert);
+        assertEquals(2004, ocsf.get("class_uid").asInt());
+        assertEquals(2, ocsf.get("category_uid").asInt());
+        assertEquals(4, ocsf.get("severity_id").asInt());
+        assertEquals(alert.id().toString(), ocsf.at("/finding_info/uid").asText());
+        assertEquals("8", CefMapping.toCef(alert).split("(?<!\\\\)\\|", 8)[6]);
+    }
+
+    @Test
     void cefEscapesWhatCouldForgeFieldsOrLines() {
         String cef = CefMapping.toCef(denied());
         assertTrue(cef.startsWith("CEF:0|Sealpost|Sealpost|0.1|MAILBOX_ACCESS_DENIED|"), cef);
