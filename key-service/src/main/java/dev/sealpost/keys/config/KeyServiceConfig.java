@@ -2,6 +2,7 @@ package dev.sealpost.keys.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 import java.time.Duration;
 import java.util.Map;
@@ -25,7 +26,13 @@ public interface KeyServiceConfig {
 
     Kek kek();
 
-    Gateway gateway();
+    /** The gateway: exchanges validated external tokens for passports (POST /internal/passports). */
+    @WithName("gateway")
+    InternalClient gateway();
+
+    /** audit-service: has its hash-chain checkpoints signed (POST /internal/audit-checkpoints). */
+    @WithName("audit")
+    InternalClient audit();
 
     interface Tenant {
         /** The identity provider's issuer for this tenant (a Keycloak realm URL). */
@@ -74,13 +81,13 @@ public interface KeyServiceConfig {
         Map<String, String> keys();
     }
 
-    interface Gateway {
-        /** The gateway's client id for POST /internal/passports (HTTP Basic). */
-        @WithDefault("sealpost-gateway")
+    /** A service calling key-service's internal endpoints with HTTP Basic. */
+    interface InternalClient {
+        /** The client id (the user part of HTTP Basic). */
         String clientId();
 
-        /** The gateway's client secret; required. */
-        String clientSecret();
+        /** The client's secret, at least 24 characters; without one, the client is refused (fail closed). */
+        Optional<String> clientSecret();
 
         /** Optional second secret accepted during a secret rotation. */
         Optional<String> previousClientSecret();

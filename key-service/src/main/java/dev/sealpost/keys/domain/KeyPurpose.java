@@ -7,7 +7,18 @@ public enum KeyPurpose {
     /** Signs passports: the short-lived tokens the gateway hands to the services. */
     PASSPORT,
     /** Signs the key directory's transparency-log tree heads. */
-    DIRECTORY;
+    DIRECTORY,
+    /**
+     * Signs audit-service's hash-chain checkpoints. Checkpoints are kept for the whole retention of
+     * the audit record, so a retired audit key is never destroyed: its public part stays in the
+     * JWKS (its private part is erased at retirement like every other).
+     */
+    AUDIT;
+
+    /** Whether a retired key of this purpose leaves the JWKS once nothing it signed is still valid. */
+    public boolean destroyedAfterRetirement() {
+        return this != AUDIT;
+    }
 
     /** The path segment of this purpose's JWKS ({@code /jwks/passport}). */
     public String pathSegment() {

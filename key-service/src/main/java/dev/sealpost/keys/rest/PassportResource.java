@@ -1,6 +1,6 @@
 package dev.sealpost.keys.rest;
 
-import dev.sealpost.keys.service.GatewayCredential;
+import dev.sealpost.keys.service.InternalClientCredentials;
 import dev.sealpost.keys.service.PassportIssuer;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -15,11 +15,11 @@ import org.jboss.resteasy.reactive.RestHeader;
 @Path("/internal/passports")
 public class PassportResource {
 
-    private final GatewayCredential gatewayCredential;
+    private final InternalClientCredentials credentials;
     private final PassportIssuer issuer;
 
-    public PassportResource(GatewayCredential gatewayCredential, PassportIssuer issuer) {
-        this.gatewayCredential = gatewayCredential;
+    public PassportResource(InternalClientCredentials credentials, PassportIssuer issuer) {
+        this.credentials = credentials;
         this.issuer = issuer;
     }
 
@@ -29,7 +29,7 @@ public class PassportResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Issue a passport (gateway only, HTTP Basic with the gateway's client credential)")
     public PassportIssuer.Issued issue(@RestHeader("Authorization") String authorization, PassportIssuer.Request request) {
-        gatewayCredential.require(authorization);
+        credentials.requireGateway(authorization);
         return issuer.issue(request);
     }
 }

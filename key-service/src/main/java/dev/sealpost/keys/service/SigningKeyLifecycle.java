@@ -137,7 +137,7 @@ public class SigningKeyLifecycle {
         return repository.lockPublished(transaction, tenant, purpose).chain(keys -> {
             Uni<Void> work = Uni.createFrom().voidItem();
             for (SigningKey key : keys) {
-                if (key.state() == SigningKeyState.RETIRED && !key.destroyAfter().isAfter(now)) {
+                if (key.state() == SigningKeyState.RETIRED && purpose.destroyedAfterRetirement() && !key.destroyAfter().isAfter(now)) {
                     work = work.chain(() -> repository.destroy(transaction, key.kid(), now))
                             .call(() -> event(transaction, SecurityEventType.SIGNING_KEY_DESTROYED, tenant, purpose, key.kid(), actor));
                 }
