@@ -221,6 +221,10 @@ EOF
     # key-service seals its signing keys under this key-encryption key (32 random bytes)
     (umask 077; echo "KEY_ENCRYPTION_KEY=$(head -c 32 /dev/urandom | base64 -w0)" >> "$HOME_DIR/secrets.env")
   fi
+  if ! grep -q '^AUDIT_CLIENT_SECRET=' "$HOME_DIR/secrets.env"; then
+    # audit-service's credential at key-service, for signed hash-chain checkpoints
+    (umask 077; echo "AUDIT_CLIENT_SECRET=$(head -c 48 /dev/urandom | base64 -w0 | tr -d '/+=' | head -c 40)" >> "$HOME_DIR/secrets.env")
+  fi
   # shellcheck disable=SC1091
   source "$HOME_DIR/secrets.env"
 }
@@ -335,6 +339,7 @@ start_service() {
   SEALPOST_DB_HOST=127.0.0.1 SEALPOST_DB_PORT="$PG_PORT" SEALPOST_DB_NAME="$db" SEALPOST_DB_USER="$db" \
   SEALPOST_DB_PASSWORD="${!pwvar}" SEALPOST_KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" \
   SEALPOST_KEK="$KEY_ENCRYPTION_KEY" SEALPOST_GATEWAY_CLIENT_SECRET="$GATEWAY_CLIENT_SECRET" \
+  SEALPOST_AUDIT_CLIENT_SECRET="$AUDIT_CLIENT_SECRET" \
   SEALPOST_KEY_SERVICE_PUBLIC_URL="http://localhost:$KEY_SERVICE_PORT" SEALPOST_KEY_SERVICE_URL="http://127.0.0.1:$KEY_SERVICE_PORT" \
   SEALPOST_CONSUMER_ISSUER="http://localhost:$KEYCLOAK_PORT/realms/consumer" \
   SEALPOST_ACME_ISSUER="http://localhost:$KEYCLOAK_PORT/realms/acme" \

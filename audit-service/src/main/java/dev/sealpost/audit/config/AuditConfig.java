@@ -21,6 +21,21 @@ public interface AuditConfig {
     @WithDefault("soc-analyst")
     String socRole();
 
+    /** key-service, which signs the hash-chain checkpoints. */
+    KeyService keyService();
+
+    interface KeyService {
+        /** Base URL of key-service (internal network). */
+        @WithDefault("http://127.0.0.1:8081")
+        String url();
+
+        @WithDefault("audit-service")
+        String clientId();
+
+        /** audit-service's client secret at key-service; without it no checkpoint is signed (warned at start). */
+        java.util.Optional<String> clientSecret();
+    }
+
     /** Thresholds of the detections (service/Detections). */
     Detections detections();
 

@@ -1,5 +1,7 @@
 package dev.sealpost.audit.service;
 
+import dev.sealpost.audit.client.KeyServiceClient;
+import dev.sealpost.crypto.AuditCheckpoint;
 import dev.sealpost.service.rest.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -8,6 +10,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Walks a tenant's hash chain over a range of positions, recomputing every row's hash in the
@@ -23,16 +28,84 @@ public class ChainVerifier {
     private static final byte[] GENESIS = new byte[32];
 
     private final Pool pool;
+    private final KeyServiceClient keyService;
 
-    public ChainVerifier(Pool pool) {
+    public ChainVerifier(Pool pool, KeyServiceClient keyService) {
         this.pool = pool;
+        this.keyService = keyService;
     }
 
-    /** The outcome: intact over [from, to], or the first broken position and why. */
-    public record Result(String tenant, long from, long to, long checked, boolean intact, Long firstBrokenPosition, String problem) {
+    /**
+     * The outcome: intact over [from, to], or the first broken position and why; and how many of
+     * key-service's signed checkpoints in the range were checked.
+     */
+    public record Result(String tenant, long from, long to, long checked, boolean intact, Long firstBrokenPosition, String problem,
+            int checkpointsVerified) {
+        Result withCheckpoints(int verified) {
+            return new Result(tenant, from, to, checked, intact, firstBrokenPosition, problem, verified);
+        }
     }
 
+    /** The chain over the range, then every signed checkpoint in it; the earlier failure is reported. */
     public Uni<Result> verify(String tenant, Long fromOrNull, Long toOrNull) {
+        return verifyChain(tenant, fromOrNull, toOrNull).chain(chain -> pool.preparedQuery("SELECT seq FROM audit_chain_head WHERE tenant = $1")
+                .execute(Tuple.of(tenant)).chain(head -> {
+                    long headSeq = head.size() == 0 ? 0 : head.iterator().next().getLong("seq");
+                    // checkpoints past the head too when the range runs to the end: rows cut off the end are found that way
+                    long last = toOrNull == null || toOrNull >= headSeq ? Long.MAX_VALUE : chain.to();
+                    return checkpoints(tenant, chain.from(), last, headSeq, chain);
+                }));
+    }
+
+    private Uni<Result> checkpoints(String tenant, long from, long last, long headSeq, Result chain) {
+        return pool.preparedQuery("SELECT c.position, c.timestamp_ms, c.chain_hash, c.kid, c.signature, e.hash AS row_hash "
+                        + "FROM audit_checkpoint c LEFT JOIN audit_event e ON e.tenant = c.tenant AND e.seq = c.position "
+                        + "WHERE c.tenant = $1 AND c.position BETWEEN $2 AND $3 ORDER BY c.position")
+                .execute(Tuple.of(tenant, from, last)).chain(rows -> {
+                    List<Row> checkpoints = new ArrayList<>();
+                    rows.forEach(checkpoints::add);
+                    if (checkpoints.isEmpty()) {
+                        return Uni.createFrom().item(chain.withCheckpoints(0));
+                    }
+                    return keyService.auditKeys(tenant)
+                            .onFailure().transform(failure -> new ProblemException(503, "Service Unavailable",
+                                    "key-service is unreachable; the signed checkpoints cannot be checked now"))
+                            .map(keys -> {
+                                int verified = 0;
+                                for (Row row : checkpoints) {
+                                    long position = row.getLong("position");
+                                    if (!chain.intact() && chain.firstBrokenPosition() <= position) {
+                                        break; // the chain already broke earlier
+                                    }
+                                    byte[] signedHash = row.getBuffer("chain_hash").getBytes();
+                                    AuditCheckpoint checkpoint = new AuditCheckpoint(tenant, position, row.getLong("timestamp_ms"), signedHash,
+                                            row.getBuffer("signature").getBytes());
+                                    Map<String, String> jwk = keys.get(row.getString("kid"));
+                                    String signedAt = java.time.Instant.ofEpochMilli(checkpoint.timestampMillis()).toString();
+                                    if (jwk == null || !checkpoint.verify(jwk)) {
+                                        return failed(chain, position, verified, "the checkpoint stored for this position does not carry a "
+                                                + "valid key-service signature");
+                                    }
+                                    if (position > headSeq || row.getBuffer("row_hash") == null) {
+                                        return failed(chain, Math.min(position, headSeq + 1), verified, "rows up to position " + position
+                                                + ", sealed by key-service at " + signedAt + ", are missing");
+                                    }
+                                    if (!MessageDigest.isEqual(row.getBuffer("row_hash").getBytes(), signedHash)) {
+                                        return failed(chain, position, verified, "the chain up to here differs from the checkpoint key-service "
+                                                + "signed at " + signedAt + ": a row before it was changed and the chain recomputed");
+                                    }
+                                    verified++;
+                                }
+                                return chain.withCheckpoints(verified);
+                            });
+                });
+    }
+
+    private static Result failed(Result chain, long position, int verified, String problem) {
+        return new Result(chain.tenant(), chain.from(), chain.to(), chain.checked(), false, position, problem, verified);
+    }
+
+    private Uni<Result> verifyChain(String tenant, Long fromOrNull, Long toOrNull) {
         long from = fromOrNull == null ? 1 : fromOrNull;
         return pool.preparedQuery("SELECT seq FROM audit_chain_head WHERE tenant = $1").execute(Tuple.of(tenant)).chain(head -> {
             long headSeq = head.size() == 0 ? 0 : head.iterator().next().getLong("seq");
@@ -41,13 +114,13 @@ public class ChainVerifier {
                 throw ProblemException.badRequest("need 1 <= from <= to, at most " + MAX_RANGE + " positions at a time");
             }
             if (to < from) {
-                return Uni.createFrom().item(new Result(tenant, from, to, 0, true, null, null));
+                return Uni.createFrom().item(new Result(tenant, from, to, 0, true, null, null, 0));
             }
             Uni<byte[]> start = from == 1 ? Uni.createFrom().item(GENESIS)
                     : pool.preparedQuery("SELECT hash FROM audit_event WHERE tenant = $1 AND seq = $2").execute(Tuple.of(tenant, from - 1))
                             .map(rows -> rows.size() == 1 ? rows.iterator().next().getBuffer("hash").getBytes() : null);
             return start.chain(previous -> previous == null
-                    ? Uni.createFrom().item(new Result(tenant, from, to, 0, false, from - 1, "the row before the range is missing"))
+                    ? Uni.createFrom().item(new Result(tenant, from, to, 0, false, from - 1, "the row before the range is missing", 0))
                     : page(tenant, from, to, from, previous, 0));
         });
     }
@@ -82,13 +155,13 @@ public class ChainVerifier {
                         return broken(tenant, from, to, done, expected, "the row at this position is missing");
                     }
                     if (pageEnd == to) {
-                        return Uni.createFrom().item(new Result(tenant, from, to, done, true, null, null));
+                        return Uni.createFrom().item(new Result(tenant, from, to, done, true, null, null, 0));
                     }
                     return page(tenant, from, to, expected, previous, done);
                 });
     }
 
     private static Uni<Result> broken(String tenant, long from, long to, long checked, long position, String problem) {
-        return Uni.createFrom().item(new Result(tenant, from, to, checked, false, position, problem));
+        return Uni.createFrom().item(new Result(tenant, from, to, checked, false, position, problem, 0));
     }
 }

@@ -48,7 +48,14 @@ public final class PackagedService implements AutoCloseable {
 
     /** Starts the module's packaged application (run from the module directory, as Maven does). */
     public static PackagedService start(Map<String, String> environment, Path log) throws IOException {
-        Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
+        return start(Path.of("target/quarkus-app/quarkus-run.jar"), environment, log);
+    }
+
+    /**
+     * Starts another module's packaged application, e.g. {@code ../key-service/target/quarkus-app/quarkus-run.jar}
+     * (the reactor builds modules in the order of the parent POM, so it is packaged before a later module's tests).
+     */
+    public static PackagedService start(Path jar, Map<String, String> environment, Path log) throws IOException {
         if (!Files.exists(jar)) {
             throw new IllegalStateException("package the service first: " + jar.toAbsolutePath());
         }
