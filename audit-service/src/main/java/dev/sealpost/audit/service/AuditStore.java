@@ -4,26 +4,30 @@ import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.events.SecurityEventCodec;
 import dev.sealpost.audit.domain.IpLiterals;
 import io.smallrye.mutiny.Uni;
-import io.vertx.pgclient.data.Inet;
-import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 /**
  * Writes events idempotently into each tenant's hash chain: a redelivered event (same id and time)
- * is skipped, never stored twice. Events of one batch are appended in tenant-then-time order, so
- * concurrent batches lock chain heads in the same order.
+ * is skipped, never stored twice. A batch is one call of a PL/pgSQL function that locks each
+ * tenant's chain head once, hashes the events in order and inserts them in one statement.
  */
 @ApplicationScoped
 public class AuditStore {
 
-    /** Appends to the tenant's hash chain (V2_1__hash_chain.sql, V2_2__source_inet.sql); skips an event already stored. */
-    private static final String INSERT = "SELECT append_audit_event($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+    /** Appends a batch to the tenants' hash chains (V2_5__batch_append.sql); skips events already stored. */
+    private static final String APPEND = "SELECT append_audit_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
 
     private final Pool pool;
 
@@ -31,19 +35,40 @@ public class AuditStore {
         this.pool = pool;
     }
 
-    /** Stores a batch in one transaction; returns when it is committed. */
-    public Uni<Void> store(List<SecurityEvent> events) {
-        if (events.isEmpty()) {
+    /** Stores a batch in one transaction and one round trip; returns when it is committed. */
+    public Uni<Void> store(List<SecurityEvent> batch) {
+        // one row per event: a record delivered twice in one batch must not claim two chain positions
+        Map<UUID, SecurityEvent> unique = new LinkedHashMap<>();
+        batch.forEach(event -> unique.putIfAbsent(event.id(), event));
+        if (unique.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        List<Tuple> rows = events.stream()
-                .sorted(java.util.Comparator.comparing(SecurityEvent::tenant).thenComparing(SecurityEvent::time).thenComparing(SecurityEvent::id))
-                .map(event -> Tuple.tuple(java.util.Arrays.asList(event.id(),
-                OffsetDateTime.ofInstant(event.time(), ZoneOffset.UTC), event.tenant(), event.type().name(), event.outcome().name(),
-                event.actor().issuer(), event.actor().subject(), event.actor().address(),
-                event.owner() == null ? null : event.owner().subject(), event.sourceIp(), event.service(),
-                new JsonObject(SecurityEventCodec.toJson(event)),
-                IpLiterals.parse(event.sourceIp()).map(address -> new Inet().setAddress(address)).orElse(null)))).toList();
-        return pool.withTransaction(transaction -> transaction.preparedQuery(INSERT).executeBatch(rows)).replaceWithVoid();
+        // tenant, then time order: the chain follows event time, and concurrent batches lock chain heads in one order
+        List<SecurityEvent> events = unique.values().stream()
+                .sorted(Comparator.comparing(SecurityEvent::tenant).thenComparing(SecurityEvent::time).thenComparing(SecurityEvent::id))
+                .toList();
+        int n = events.size();
+        UUID[] ids = new UUID[n];
+        OffsetDateTime[] times = new OffsetDateTime[n];
+        String[][] text = new String[11][n];
+        for (int i = 0; i < n; i++) {
+            SecurityEvent event = events.get(i);
+            ids[i] = event.id();
+            times[i] = OffsetDateTime.ofInstant(event.time(), ZoneOffset.UTC);
+            text[0][i] = event.tenant();
+            text[1][i] = event.type().name();
+            text[2][i] = event.outcome().name();
+            text[3][i] = event.actor().issuer();
+            text[4][i] = event.actor().subject();
+            text[5][i] = event.actor().address();
+            text[6][i] = event.owner() == null ? null : event.owner().subject();
+            text[7][i] = event.sourceIp();
+            text[8][i] = event.service();
+            text[9][i] = SecurityEventCodec.toJson(event);
+            text[10][i] = IpLiterals.parse(event.sourceIp()).map(java.net.InetAddress::getHostAddress).orElse(null);
+        }
+        List<Object> arguments = new ArrayList<>(List.of(ids, times));
+        arguments.addAll(Arrays.asList((Object[]) text));
+        return pool.withTransaction(transaction -> transaction.preparedQuery(APPEND).execute(Tuple.tuple(arguments))).replaceWithVoid();
     }
 }
