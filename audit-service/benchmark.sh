@@ -34,7 +34,8 @@ load seed "http://127.0.0.1:$KEY_SERVICE_PORT" "http://localhost:$KEYCLOAK_PORT/
   "$JDBC" sealpost_audit "$DB_PASSWORD_audit_service" 10000000 10000 > "$OUT/seed.txt"
 BENCH_READER=$(cat "$OUT/reader.passport")
 export BENCH_READER
-wrk_run mine mine.lua 4 "$AUDIT"
+wrk_run mine2 mine.lua 2 "$AUDIT"
+wrk_run mine4 mine.lua 4 "$AUDIT"
 
 read -r _ INGEST INGEST_SECONDS INGEST_ROWS PRODUCE < "$OUT/ingest.txt"
 read -r _ RAW _ < "$OUT/rawsql.txt"
@@ -47,8 +48,10 @@ printf '%-58s %14.0f\n' "producing the events (for reference)" "$PRODUCE"
 printf '%-58s %14.0f   (%s rows in %s s)\n' "audit-service ingestion, Kafka -> PostgreSQL (sustained)" "$INGEST" "$INGEST_ROWS" "$INGEST_SECONDS"
 printf '%-58s %14.0f\n' "Kafka consumer performance tool, same events" "${KAFKA:-0}"
 printf '%-58s %14.0f\n' "raw batched INSERT of the same rows (JDBC, batches of 500)" "$RAW"
-printf '%-58s %14s %10s %10s  %s\n' "own log, 50 of $MINE among $SEEDED events (wrk -c4)" "$(wrk_rate mine)" \
-  "$(wrk_percentile mine 50%)" "$(wrk_percentile mine 99%)" "$(wrk_errors mine)"
+for run in mine2 mine4; do
+  printf '%-58s %14s %10s %10s  %s\n' "own log, 50 of $MINE among $SEEDED (wrk -c${run#mine})" "$(wrk_rate $run)" \
+    "$(wrk_percentile $run 50%)" "$(wrk_percentile $run 99%)" "$(wrk_errors $run)"
+done
 awk -v i="$INGEST" -v k="${KAFKA:-0}" -v r="$RAW" 'BEGIN { l = (k > 0 && k < r) ? k : r;
   printf "\ningestion / raw limit (the lower of Kafka tool and raw SQL) = %.0f %%\n", 100 * i / l }'
 echo "Full output: $OUT/"
