@@ -87,6 +87,23 @@ class SigningKeyRotationTest {
     }
 
     @Test
+    void auditKeysStayPublishedAfterRetirementSoOldCheckpointsStillVerify() throws Exception {
+        String body = "{\"tenant\":\"consumer\",\"position\":7,\"chainHash\":\""
+                + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]) + "\"}";
+        io.restassured.path.json.JsonPath first = await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> given().auth()
+                .preemptive().basic("audit-service", "test-only-audit-secret-0123456789").contentType("application/json").body(body)
+                .post("/internal/audit-checkpoints").then().statusCode(200).extract().jsonPath(), java.util.Objects::nonNull);
+        String firstKid = first.getString("kid");
+        String firstPassportKid = kidOf(KeyServiceClient.passport("consumer", "audit-key-user", List.of("user"), "mail-service"));
+        // past three rotation periods and the passports' lifetime: the first passport key is destroyed and gone ...
+        await().atMost(Duration.ofSeconds(60)).until(() -> !publishedKids().contains(firstPassportKid));
+        // ... while the first audit key, retired just as long, is still published (its private part is erased)
+        List<String> auditKids = given().get("/api/keys/tenants/consumer/jwks/audit").then().statusCode(200).extract().path("keys.kid");
+        assertTrue(auditKids.contains(firstKid), "retired audit key " + firstKid + " in " + auditKids);
+        assertTrue(auditKids.size() >= 3, "every audit key so far stays published: " + auditKids);
+    }
+
+    @Test
     void aRetiredKeysTokenVerifiesUntilItExpires() throws Exception {
         String token = KeyServiceClient.passport("consumer", "retiring-user", List.of("user"), "mail-service");
         String kid = kidOf(token);
