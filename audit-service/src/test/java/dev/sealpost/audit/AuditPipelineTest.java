@@ -15,16 +15,11 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static dev.sealpost.audit.AuditTestSupport.producer;
+import static dev.sealpost.audit.AuditTestSupport.rows;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -58,23 +55,9 @@ class AuditPipelineTest {
         return TestPassportIssuer.get().passport(tenant, actor.subject(), actor.address(), "audit-service", roles);
     }
 
-    private static KafkaProducer<String, String> producer() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SealpostInfrastructure.kafka().bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
-    }
-
     private static JsonPath mine(String passport) {
         return given().header("Authorization", "Bearer " + passport).queryParam("limit", 200).get("/api/audit/me/events")
                 .then().statusCode(200).extract().jsonPath();
-    }
-
-    private static long rows(String sql) throws Exception {
-        String url = ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class);
-        try (Connection db = SealpostInfrastructure.postgres().connectAsSuperuser(url.substring(url.lastIndexOf('/') + 1));
-             ResultSet row = db.createStatement().executeQuery(sql)) {
-            row.next();
-            return row.getLong(1);
-        }
     }
 
     @Test

@@ -17,7 +17,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -29,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static dev.sealpost.audit.AuditTestSupport.database;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,11 +43,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class DatabaseOutageTest {
 
     private static final int EVENTS = 500;
-
-    private static String database() {
-        String url = ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class);
-        return url.substring(url.lastIndexOf('/') + 1);
-    }
 
     /** Refuses new connections to the service's database and ends the ones it has. */
     private static void takeDatabaseAway(String database) throws Exception {

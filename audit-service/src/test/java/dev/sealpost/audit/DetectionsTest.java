@@ -2,31 +2,23 @@ package dev.sealpost.audit;
 
 import dev.sealpost.audit.service.Detections;
 import dev.sealpost.events.SecurityEvent;
-import dev.sealpost.events.SecurityEventCodec;
 import dev.sealpost.events.SecurityEventType;
 import dev.sealpost.events.UuidV7;
 import dev.sealpost.testing.PostgresAndKafkaResource;
-import dev.sealpost.testing.SealpostInfrastructure;
 import dev.sealpost.testing.TestPassportIssuer;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
+import static dev.sealpost.audit.AuditTestSupport.produce;
+import static dev.sealpost.audit.AuditTestSupport.rows;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,27 +38,8 @@ class DetectionsTest {
         return new SecurityEvent.Actor(TestPassportIssuer.get().issuer("consumer"), "u-" + name + "-" + RUN, name + "@sealpost.test");
     }
 
-    private static void produce(List<SecurityEvent> events) throws Exception {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SealpostInfrastructure.kafka().bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
-                new StringSerializer(), new StringSerializer())) {
-            for (SecurityEvent event : events) {
-                producer.send(new ProducerRecord<>("security-events", event.partitionKey(), SecurityEventCodec.toJson(event))).get();
-            }
-        }
-    }
-
     private static long count(String where) throws Exception {
         return rows("SELECT count(*) FROM audit_event WHERE " + where);
-    }
-
-    private static long rows(String sql) throws Exception {
-        String url = ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class);
-        try (Connection db = SealpostInfrastructure.postgres().connectAsSuperuser(url.substring(url.lastIndexOf('/') + 1));
-             ResultSet row = db.createStatement().executeQuery(sql)) {
-            row.next();
-            return row.getLong(1);
-        }
     }
 
     private static SecurityEvent failedSignIn(SecurityEvent.Actor actor, String address) {

@@ -15,14 +15,14 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Map;
 
+import static dev.sealpost.audit.AuditTestSupport.rows;
+import static dev.sealpost.audit.AuditTestSupport.superuser;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -45,17 +45,8 @@ class SignedCheckpointTest {
     @Inject
     CheckpointSealer sealer;
 
-    private static Connection superuser() throws Exception {
-        String url = ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class);
-        return SealpostInfrastructure.postgres().connectAsSuperuser(url.substring(url.lastIndexOf('/') + 1));
-    }
-
     private static long count(String tenant) throws Exception {
-        try (Connection db = superuser(); ResultSet row = db.createStatement().executeQuery(
-                "SELECT count(*) FROM audit_event WHERE tenant = '" + tenant + "'")) {
-            row.next();
-            return row.getLong(1);
-        }
+        return rows("SELECT count(*) FROM audit_event WHERE tenant = '" + tenant + "'");
     }
 
     private static void tenEvents(String tenant) throws Exception {

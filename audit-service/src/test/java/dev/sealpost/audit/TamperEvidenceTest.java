@@ -15,16 +15,16 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
+import static dev.sealpost.audit.AuditTestSupport.rows;
+import static dev.sealpost.audit.AuditTestSupport.superuser;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,17 +40,8 @@ class TamperEvidenceTest {
     @Inject
     ChainVerifier verifier;
 
-    private static Connection superuser() throws Exception {
-        String url = ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class);
-        return SealpostInfrastructure.postgres().connectAsSuperuser(url.substring(url.lastIndexOf('/') + 1));
-    }
-
     private static long count(String tenant) throws Exception {
-        try (Connection db = superuser(); ResultSet row = db.createStatement().executeQuery(
-                "SELECT count(*) FROM audit_event WHERE tenant = '" + tenant + "'")) {
-            row.next();
-            return row.getLong(1);
-        }
+        return rows("SELECT count(*) FROM audit_event WHERE tenant = '" + tenant + "'");
     }
 
     /** Ten events of a tenant of its own, stored through the real consumer. */

@@ -3,16 +3,12 @@ package dev.sealpost.audit.bench;
 import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.events.SecurityEventCodec;
 import dev.sealpost.events.SecurityEventType;
+import dev.sealpost.testing.GatewayPassports;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,10 +16,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
-import java.util.Base64;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The clients of audit-service/benchmark.sh (not a test). Modes:
@@ -38,7 +31,6 @@ import java.util.regex.Pattern;
  */
 public final class AuditLoad {
 
-    private static final Pattern PASSPORT = Pattern.compile("\"passport\":\"([^\"]+)\"");
 
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
@@ -152,34 +144,14 @@ public final class AuditLoad {
         Path dir = Path.of(args[4]);
         long total = Long.parseLong(args[8]);
         long mine = Long.parseLong(args[9]);
-        String subject = subject(passport(args[1], args[2], args[3]));
+        String subject = GatewayPassports.subject(passport(args[1], args[2], args[3]));
         seedEvents(args, subject, total, mine);
         // a fresh passport (five minutes) after the seeding, which may take minutes
         Files.writeString(dir.resolve("reader.passport"), passport(args[1], args[2], args[3]));
     }
 
     private static String passport(String keys, String issuer, String secret) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        String basic = "Basic " + Base64.getEncoder().encodeToString(("sealpost-gateway:" + secret).getBytes(StandardCharsets.UTF_8));
-        String body = "{\"externalIssuer\":\"" + issuer + "\",\"externalSubject\":\"audit-bench-reader\",\"tenant\":\"consumer\","
-                + "\"roles\":[\"user\"],\"acr\":\"2fa\",\"audience\":\"audit-service\",\"address\":\"audit-bench@sealpost.test\"}";
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(keys + "/internal/passports"))
-                .header("Authorization", basic).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        Matcher matcher = PASSPORT.matcher(response.body());
-        if (response.statusCode() != 200 || !matcher.find()) {
-            throw new IllegalStateException("passport: " + response.statusCode() + " " + response.body());
-        }
-        return matcher.group(1);
-    }
-
-    private static String subject(String passport) {
-        String claims = new String(Base64.getUrlDecoder().decode(passport.split("\\.")[1]), StandardCharsets.UTF_8);
-        Matcher sub = Pattern.compile("\"sub\":\"([^\"]+)\"").matcher(claims);
-        if (!sub.find()) {
-            throw new IllegalStateException("no sub in the passport");
-        }
-        return sub.group(1);
+        return GatewayPassports.request(keys, secret, issuer, "audit-bench-reader", "audit-service", "audit-bench@sealpost.test");
     }
 
     private static void seedEvents(String[] args, String subject, long total, long mine) throws Exception {

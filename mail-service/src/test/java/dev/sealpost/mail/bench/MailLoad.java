@@ -4,11 +4,11 @@ import dev.sealpost.crypto.Envelope;
 import dev.sealpost.crypto.EnvelopeContent;
 import dev.sealpost.crypto.PrivateKeys;
 
+import dev.sealpost.testing.GatewayPassports;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,13 +16,10 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Helpers for mail-service/benchmark.sh, against the local stack.
@@ -36,7 +33,6 @@ import java.util.regex.Pattern;
  */
 public final class MailLoad {
 
-    private static final Pattern PASSPORT = Pattern.compile("\"passport\":\"([^\"]+)\"");
 
     public static void main(String[] args) throws Exception {
         if (args[0].equals("setup")) {
@@ -44,20 +40,6 @@ public final class MailLoad {
         } else {
             rawSql(args);
         }
-    }
-
-    private static String passport(HttpClient http, String keys, String issuer, String secret, String user, String address) throws Exception {
-        String basic = "Basic " + Base64.getEncoder().encodeToString(("sealpost-gateway:" + secret).getBytes(StandardCharsets.UTF_8));
-        String body = "{\"externalIssuer\":\"" + issuer + "\",\"externalSubject\":\"" + user + "\",\"tenant\":\"consumer\",\"roles\":[\"user\"],"
-                + "\"acr\":\"2fa\",\"audience\":\"mail-service\",\"address\":\"" + address + "\"}";
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(keys + "/internal/passports"))
-                .header("Authorization", basic).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        Matcher matcher = PASSPORT.matcher(response.body());
-        if (response.statusCode() != 200 || !matcher.find()) {
-            throw new IllegalStateException("passport: " + response.statusCode() + " " + response.body());
-        }
-        return matcher.group(1);
     }
 
     private static void setup(String[] args) throws Exception {
@@ -71,7 +53,7 @@ public final class MailLoad {
         String[] users = {"sender-" + run, "recipient-" + run, "reader-" + run};
         for (String user : users) {
             String address = "bench-" + user + "@sealpost.test";
-            String token = passport(http, keys, issuer, secret, "bench-" + user, address);
+            String token = GatewayPassports.request(keys, secret, issuer, "bench-" + user, "mail-service", address);
             Files.writeString(dir.resolve(user.substring(0, user.indexOf('-')) + ".passport"), token);
             HttpResponse<String> quota = http.send(HttpRequest.newBuilder(URI.create(mail + "/api/mail/quota"))
                     .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
