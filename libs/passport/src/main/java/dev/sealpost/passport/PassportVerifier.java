@@ -51,6 +51,7 @@ public final class PassportVerifier {
     private final JwksSource jwksSource;
     private final Clock clock;
     private final Duration minRefreshInterval;
+    private final Duration maxKeyAge;
     private final Map<String, TenantKeys> keysByTenant = new ConcurrentHashMap<>();
     private final Set<String> revokedKeyIds = ConcurrentHashMap.newKeySet();
     private final AtomicLong jwksFetches = new AtomicLong();
@@ -62,8 +63,27 @@ public final class PassportVerifier {
     private final Map<String, Passport> verified = new ConcurrentHashMap<>();
     static final int MAX_CACHED_PASSPORTS = 10_000;
 
+    /** How long fetched keys are trusted without a fresh look at the JWKS, unless given. */
+    public static final Duration DEFAULT_MAX_KEY_AGE = Duration.ofSeconds(60);
+
     public PassportVerifier(String audience, List<TenantTrust> tenants, JwksSource jwksSource, Clock clock,
             Duration minRefreshInterval) {
+        this(audience, tenants, jwksSource, clock, minRefreshInterval, DEFAULT_MAX_KEY_AGE);
+    }
+
+    /**
+     * @param minRefreshInterval least time between two JWKS fetches of a tenant (unknown kids wait for it)
+     * @param maxKeyAge          keys fetched longer ago are fetched again before the next use: a key that
+     *                           left the JWKS (revoked, destroyed) is refused within this time, for cached
+     *                           passports too — so a stolen signing key stops working everywhere once
+     *                           key-service revokes it, not only when the services restart
+     */
+    public PassportVerifier(String audience, List<TenantTrust> tenants, JwksSource jwksSource, Clock clock,
+            Duration minRefreshInterval, Duration maxKeyAge) {
+        if (maxKeyAge.compareTo(minRefreshInterval) < 0) {
+            throw new IllegalArgumentException("maxKeyAge must be at least minRefreshInterval");
+        }
+        this.maxKeyAge = maxKeyAge;
         this.audience = audience;
         this.tenantsByIssuer = tenants.stream().collect(Collectors.toUnmodifiableMap(TenantTrust::issuer, Function.identity()));
         this.jwksSource = jwksSource;
@@ -84,7 +104,7 @@ public final class PassportVerifier {
         }
         Passport cached = verified.get(token);
         if (cached != null) {
-            if (revokedKeyIds.contains(cached.keyId())) {
+            if (revokedKeyIds.contains(cached.keyId()) || !stillPublished(cached)) {
                 verified.remove(token);
                 throw new PassportException(PassportException.Reason.UNKNOWN_KEY);
             }
@@ -216,9 +236,24 @@ public final class PassportVerifier {
         }
     }
 
-    private PublicKey keyFor(TenantTrust tenant, String keyId) throws PassportException {
+    /** Whether the key of a cached passport is still in its tenant's JWKS (looked at again once the keys are older than maxKeyAge). */
+    private boolean stillPublished(Passport cached) throws PassportException {
+        TenantTrust tenant = tenantsByIssuer.get(cached.issuer());
+        return tenant != null && currentKeys(tenant).byKeyId().containsKey(cached.keyId());
+    }
+
+    /** The tenant's keys, fetched again first if they are older than maxKeyAge (or were never fetched). */
+    private TenantKeys currentKeys(TenantTrust tenant) throws PassportException {
         TenantKeys known = keysByTenant.get(tenant.tenant());
-        if (known != null && known.byKeyId().containsKey(keyId)) {
+        if (known == null || known.fetchedAt().plus(maxKeyAge).isBefore(clock.instant())) {
+            return refresh(tenant, known);
+        }
+        return known;
+    }
+
+    private PublicKey keyFor(TenantTrust tenant, String keyId) throws PassportException {
+        TenantKeys known = currentKeys(tenant);
+        if (known.byKeyId().containsKey(keyId)) {
             return known.byKeyId().get(keyId);
         }
         TenantKeys refreshed = refresh(tenant, known);

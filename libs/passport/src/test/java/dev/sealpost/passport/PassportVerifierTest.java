@@ -240,6 +240,30 @@ class PassportVerifierTest {
     }
 
     @Test
+    void aKeyThatLeftTheJwksIsRefusedWithinTheMaxKeyAgeEvenForCachedPassports() throws Exception {
+        Instant[] now = {Instant.now()};
+        Clock clock = settableClock(now);
+        PassportVerifier timed = new PassportVerifier(AUDIENCE, List.of(consumer), JwksSource.http(), clock, Duration.ofSeconds(30),
+                Duration.ofSeconds(60));
+        String token = valid();
+        timed.verify(token);
+        // key-service revokes consumer-k1: it leaves the JWKS
+        KeyPair next = generate();
+        jwksByTenant.put("consumer", jwks(Map.of("consumer-k2", next)));
+        now[0] = now[0].plusSeconds(30);
+        assertEquals("consumer-k1", timed.verify(token).keyId(), "within the max key age the fetched keys stand");
+        now[0] = now[0].plusSeconds(31);
+        PassportException cachedRefused = assertThrows(PassportException.class, () -> timed.verify(token));
+        assertEquals(PassportException.Reason.UNKNOWN_KEY, cachedRefused.reason());
+        // and a passport forged with the stolen key is refused as well
+        String forged = PassportSigner.sign(claims(consumer, "consumer", AUDIENCE, now[0], Duration.ofMinutes(5)), "consumer-k1",
+                consumerKey.getPrivate(), "forged");
+        assertEquals(PassportException.Reason.UNKNOWN_KEY, assertThrows(PassportException.class, () -> timed.verify(forged)).reason());
+        assertThrows(IllegalArgumentException.class, () -> new PassportVerifier(AUDIENCE, List.of(consumer), JwksSource.http(), clock,
+                Duration.ofSeconds(30), Duration.ofSeconds(10)));
+    }
+
+    @Test
     void aCachedPassportStillExpires() throws Exception {
         Instant[] now = {Instant.now()};
         Clock clock = settableClock(now);

@@ -26,7 +26,7 @@ public class PassportAuthenticator {
                 config.tenants().entrySet().stream()
                         .map(entry -> new TenantTrust(entry.getKey(), entry.getValue().issuer(), URI.create(entry.getValue().jwksUrl())))
                         .toList(),
-                JwksSource.http(), Clock.systemUTC(), config.jwksRefreshInterval())).orElse(null);
+                JwksSource.http(), Clock.systemUTC(), config.jwksRefreshInterval(), config.jwksMaxAge())).orElse(null);
     }
 
     public Passport require(String authorization) {

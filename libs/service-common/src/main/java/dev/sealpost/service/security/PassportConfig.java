@@ -25,6 +25,13 @@ public interface PassportConfig {
     @WithDefault("30s")
     Duration jwksRefreshInterval();
 
+    /**
+     * Keys fetched longer ago are fetched again before their next use, so a key key-service revoked
+     * (it leaves the JWKS) is refused within this time, cached passports included.
+     */
+    @WithDefault("60s")
+    Duration jwksMaxAge();
+
     interface Tenant {
         String issuer();
 
