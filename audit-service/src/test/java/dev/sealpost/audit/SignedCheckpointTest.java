@@ -5,6 +5,7 @@ import dev.sealpost.audit.service.CheckpointSealer;
 import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.events.SecurityEventCodec;
 import dev.sealpost.events.SecurityEventType;
+import dev.sealpost.testing.KeyServiceProcessResource;
 import dev.sealpost.testing.PostgresAndKafkaResource;
 import dev.sealpost.testing.SealpostInfrastructure;
 import io.quarkus.test.common.ResourceArg;
@@ -36,7 +37,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @WithTestResource(value = PostgresAndKafkaResource.class, initArgs = {
         @ResourceArg(name = "database", value = "audit"), @ResourceArg(name = "passportAudience", value = "audit-service")})
-@WithTestResource(KeyServiceProcessResource.class)
+@WithTestResource(value = KeyServiceProcessResource.class, initArgs = {
+        @ResourceArg(name = "urlProperty", value = "sealpost.audit.key-service.url"),
+        @ResourceArg(name = "auditSecretProperty", value = "sealpost.audit.key-service.client-secret")})
 class SignedCheckpointTest {
 
     @Inject

@@ -52,6 +52,8 @@ class LocalStackIT {
     private static final Map<String, Integer> PORTS = new LinkedHashMap<>();
     private static final Map<String, Long> PIDS = new HashMap<>();
     private static boolean stackStopped;
+    /** Real access tokens (password + TOTP) from test 2, reused: a TOTP code counts once. */
+    private static final Map<String, String> TOKENS = new HashMap<>();
 
     @BeforeAll
     static void startStack() throws Exception {
@@ -116,6 +118,40 @@ class LocalStackIT {
 
     @Test
     @Order(3)
+    void theGatewayTurnsRealKeycloakTokensIntoPassportsAndRoutesToEveryService() throws Exception {
+        String gateway = "http://127.0.0.1:" + PORTS.get("GATEWAY");
+        // bob (consumer realm) reaches his own mailbox: the gateway exchanged his token for a mail-service passport
+        HttpResponse<String> quota = getWithToken(gateway + "/api/mail/quota", TOKENS.get("bob"));
+        assertEquals(200, quota.statusCode(), quota.body());
+        assertEquals("bob@sealpost.test", JSON.readTree(quota.body()).path("address").asText());
+        // dave (acme realm) reads his own security log at audit-service
+        HttpResponse<String> log = getWithToken(gateway + "/api/audit/me/events", TOKENS.get("dave"));
+        assertEquals(200, log.statusCode(), log.body());
+        // the public keys need no token
+        assertEquals(200, get(gateway + "/api/keys/tenants/consumer/jwks/passport").statusCode());
+        // no token, a token with a changed signature, a token of a realm that is not ours: 401 problems
+        String bob = TOKENS.get("bob");
+        String tampered = bob.substring(0, bob.length() - 4) + (bob.endsWith("AAAA") ? "BBBB" : "AAAA");
+        for (String token : new String[] {null, tampered, "not.a.token"}) {
+            HttpResponse<String> refused = getWithToken(gateway + "/api/mail/quota", token);
+            assertEquals(401, refused.statusCode(), refused.body());
+            assertEquals("application/problem+json", refused.headers().firstValue("Content-Type").orElse(""));
+        }
+        // the Keycloak token never reaches a service: mail-service itself refuses it
+        HttpResponse<String> direct = getWithToken("http://127.0.0.1:" + servicePort("mail-service") + "/api/mail/quota", bob);
+        assertEquals(401, direct.statusCode(), direct.body());
+    }
+
+    private static HttpResponse<String> getWithToken(String url, String token) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    @Order(3)
     void passwordWithoutSecondFactorIsRefused() throws Exception {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(
                         "http://localhost:" + PORTS.get("KEYCLOAK") + "/realms/consumer/protocol/openid-connect/token"))
@@ -146,6 +182,7 @@ class LocalStackIT {
         Result token = sealpost(Duration.ofMinutes(1), "token", user);
         assertEquals(0, token.exitCode(), token.output());
         String jwt = token.output().strip().lines().reduce((first, second) -> second).orElseThrow();
+        TOKENS.put(user, jwt);
         String[] parts = jwt.split("\\.");
         assertEquals(3, parts.length, "not a signed JWT");
         JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));

@@ -1,0 +1,51 @@
+package dev.sealpost.gateway.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+
+/** gateway settings; docs/operations.md lists the environment variables. */
+@ConfigMapping(prefix = "sealpost.gateway")
+public interface GatewayConfig {
+
+    /** Where the services run (internal network). */
+    Upstreams upstreams();
+
+    /** How long a proxied request may take before the client gets 504. */
+    @WithDefault("30s")
+    Duration requestTimeout();
+
+    /** The passport exchange at key-service. */
+    Passports passports();
+
+    /** The tenants: the map key is the tenant and the quarkus-oidc tenant id ({@code consumer}, {@code acme}). */
+    Map<String, Tenant> tenants();
+
+    interface Upstreams {
+        URI keyService();
+
+        URI mailService();
+
+        URI auditService();
+    }
+
+    interface Passports {
+        @WithDefault("sealpost-gateway")
+        String clientId();
+
+        /** The gateway's client secret (the same as its Keycloak client's). */
+        String clientSecret();
+
+        /** A cached passport is used until this long before it expires. */
+        @WithDefault("30s")
+        Duration renewBefore();
+    }
+
+    interface Tenant {
+        /** The Keycloak realm's issuer; a token is checked with this realm's keys only. */
+        String issuer();
+    }
+}

@@ -1,0 +1,20 @@
+package dev.sealpost.gateway.routing;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** RFC 9457 problem answers written by the gateway itself (the services write their own). */
+final class Problems {
+
+    private Problems() {
+    }
+
+    static void send(RoutingContext context, int status, String title, String detail) {
+        if (context.response().headWritten()) {
+            context.response().reset();
+            return;
+        }
+        context.response().setStatusCode(status).putHeader("Content-Type", "application/problem+json")
+                .end(new JsonObject().put("type", "about:blank").put("title", title).put("status", status).put("detail", detail).encode());
+    }
+}

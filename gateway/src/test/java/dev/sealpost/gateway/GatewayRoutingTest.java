@@ -1,0 +1,91 @@
+package dev.sealpost.gateway;
+
+import dev.sealpost.testing.KeyServiceProcessResource;
+import dev.sealpost.testing.PostgresAndKafkaResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Base64;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Routing to the real key-service (its packaged application): the public JWKS goes through
+ * unchanged and without credentials; protected routes refuse a request without a valid token
+ * before anything reaches a service; body limits are applied from Content-Length.
+ */
+@QuarkusTest
+@WithTestResource(value = PostgresAndKafkaResource.class, initArgs = @ResourceArg(name = "database", value = "gateway"))
+@WithTestResource(value = KeyServiceProcessResource.class, initArgs = @ResourceArg(name = "urlProperty",
+        value = "sealpost.gateway.upstreams.key-service"))
+class GatewayRoutingTest {
+
+    private static String keyService() {
+        return ConfigProvider.getConfig().getValue("sealpost.gateway.upstreams.key-service", String.class);
+    }
+
+    @Test
+    void theTenantsPublicKeysPassThroughUnchangedWithARequestId() {
+        String path = "/api/keys/tenants/consumer/jwks/passport";
+        await().atMost(Duration.ofSeconds(30)).until(() -> given().baseUri(keyService()).get(path).statusCode() == 200);
+        String direct = given().baseUri(keyService()).get(path).then().statusCode(200).extract().asString();
+        String proxied = given().header("X-Request-Id", "trace-me-42").get(path).then().statusCode(200)
+                .header("X-Request-Id", "trace-me-42").extract().asString();
+        assertEquals(direct, proxied);
+        String generated = given().header("X-Request-Id", "bad id with spaces").get(path).then().statusCode(200).extract().header("X-Request-Id");
+        assertEquals(36, generated.length(), "an unusable request id is replaced: " + generated);
+        // a client's credential is not forwarded on public routes
+        given().header("Authorization", "Bearer whatever").get(path).then().statusCode(200);
+    }
+
+    private static String unsignedToken(String issuer) {
+        Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+        return base64.encodeToString("{\"alg\":\"none\"}".getBytes()) + "." + base64.encodeToString(("{\"iss\":\"" + issuer
+                + "\",\"sub\":\"x\",\"aud\":\"sealpost-gateway\",\"typ\":\"Bearer\"}").getBytes()) + ".";
+    }
+
+    @Test
+    void protectedRoutesNeedAValidTokenAndAnswerWithAProblem() {
+        for (String path : new String[] {"/api/mail/quota", "/api/audit/me/events", "/api/keys/directory/alice@sealpost.test"}) {
+            given().get(path).then().statusCode(401).contentType("application/problem+json").body("status", equalTo(401));
+            given().header("Authorization", "Bearer not-a-token").get(path).then().statusCode(401);
+            given().header("Authorization", "Bearer " + unsignedToken("https://evil.example/realms/consumer")).get(path).then()
+                    .statusCode(401).contentType("application/problem+json");
+        }
+    }
+
+    @Test
+    void aTokenOfARealmWhoseKeycloakIsDownIsNeitherLetThroughNorA500() {
+        // the tests run no Keycloak: the consumer realm's provider is unreachable, so its tokens cannot be checked
+        given().header("Authorization", "Bearer " + unsignedToken("http://localhost:18080/realms/consumer")).get("/api/mail/quota")
+                .then().statusCode(503).contentType("application/problem+json").header("Retry-After", "5");
+    }
+
+    /** Sends only the request head with this Content-Length (no body at all) and returns the status line. */
+    private static String headOnly(String method, String path, long contentLength) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", io.restassured.RestAssured.port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write((method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\n"
+                    + "Content-Length: " + contentLength + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+        }
+    }
+
+    @Test
+    void bodyLimitsAreAppliedFromContentLengthBeforeAnyBodyIsRead() throws Exception {
+        // the answer comes although not one byte of the announced body was sent
+        assertEquals("HTTP/1.1 413 Request Entity Too Large", headOnly("POST", "/api/mail/messages", 26L * 1024 * 1024 + 1));
+        assertEquals("HTTP/1.1 413 Request Entity Too Large", headOnly("PUT", "/api/keys/directory/alice@sealpost.test", 64 * 1024 + 1));
+        given().header("Content-Type", "application/json").body(new byte[64 * 1024 + 1]).put("/api/keys/directory/alice@sealpost.test")
+                .then().statusCode(413).contentType("application/problem+json");
+    }
+}
