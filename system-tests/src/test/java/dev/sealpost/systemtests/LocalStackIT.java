@@ -137,6 +137,19 @@ class LocalStackIT {
             assertEquals(401, refused.statusCode(), refused.body());
             assertEquals("application/problem+json", refused.headers().firstValue("Content-Type").orElse(""));
         }
+        // a sealed message goes up through the gateway and comes back byte for byte (bodies stream both ways)
+        dev.sealpost.crypto.PrivateKeys keys = dev.sealpost.crypto.PrivateKeys.generate();
+        byte[] envelope = dev.sealpost.crypto.Envelope.seal(dev.sealpost.crypto.EnvelopeContent.of("through the gateway",
+                "x".repeat(200_000)), List.of(keys.publicBundle()), keys);
+        HttpResponse<String> sent = HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/api/mail/messages?to=bob@sealpost.test"))
+                .timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + bob).header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(envelope)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, sent.statusCode(), sent.body());
+        String messageId = JSON.readTree(sent.body()).path("messageId").asText();
+        HttpResponse<byte[]> back = HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/api/mail/messages/" + messageId + "/envelope"))
+                .timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + bob).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, back.statusCode());
+        assertTrue(java.util.Arrays.equals(envelope, back.body()), "the envelope came back unchanged");
         // the Keycloak token never reaches a service: mail-service itself refuses it
         HttpResponse<String> direct = getWithToken("http://127.0.0.1:" + servicePort("mail-service") + "/api/mail/quota", bob);
         assertEquals(401, direct.statusCode(), direct.body());

@@ -24,6 +24,15 @@ public interface GatewayConfig {
     /** The tenants: the map key is the tenant and the quarkus-oidc tenant id ({@code consumer}, {@code acme}). */
     Map<String, Tenant> tenants();
 
+    /** Overrides of the rate limits of {@code RateLimit}, by its config name ({@code per-ip}, {@code per-user}). */
+    Map<String, RateLimitOverride> rateLimits();
+
+    interface RateLimitOverride {
+        java.util.Optional<Long> capacity();
+
+        java.util.Optional<Duration> period();
+    }
+
     interface Upstreams {
         URI keyService();
 

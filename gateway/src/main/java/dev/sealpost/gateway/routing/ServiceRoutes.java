@@ -2,6 +2,8 @@ package dev.sealpost.gateway.routing;
 
 import dev.sealpost.gateway.client.PassportClient;
 import dev.sealpost.gateway.config.GatewayConfig;
+import dev.sealpost.gateway.limits.RateLimit;
+import dev.sealpost.gateway.limits.RateLimiters;
 import io.quarkus.oidc.OIDCException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -20,6 +22,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.net.URI;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -43,9 +46,11 @@ public class ServiceRoutes {
 
     private final GatewayConfig config;
     private final PassportClient passports;
+    private final RateLimiters limits;
     private final Vertx vertx;
 
-    public ServiceRoutes(GatewayConfig config, PassportClient passports, Vertx vertx) {
+    public ServiceRoutes(GatewayConfig config, PassportClient passports, RateLimiters limits, Vertx vertx) {
+        this.limits = limits;
         this.config = config;
         this.passports = passports;
         this.vertx = vertx;
@@ -75,6 +80,10 @@ public class ServiceRoutes {
         if (!bodyWithinLimit(context, bodyLimit)) {
             return;
         }
+        String clientAddress = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+        if (limited(context, RateLimit.PER_IP, clientAddress)) {
+            return;
+        }
         // who the client is, as far as the services are concerned: set here, never taken from the client
         request.headers().set("X-Forwarded-For", request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress());
         request.headers().remove("Forwarded");
@@ -88,8 +97,12 @@ public class ServiceRoutes {
         // refusal is a problem body written by this class
         QuarkusHttpUser.getSecurityIdentity(context, null)
                 .chain(identity -> {
-                    if (identity == null || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken)) {
+                    if (identity == null || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken token)) {
                         throw new AuthenticationFailedException("no token");
+                    }
+                    OptionalLong wait = limits.tryConsume(RateLimit.PER_USER, token.getIssuer() + "\n" + token.getSubject());
+                    if (wait.isPresent()) {
+                        throw new RateLimited(wait.getAsLong());
                     }
                     return passports.passport(identityOf(identity), audience);
                 })
@@ -115,7 +128,9 @@ public class ServiceRoutes {
         if (context.failed() || context.response().ended()) {
             return; // Quarkus already failed the request with the token's error (TokenFailureMappers answered)
         }
-        if (failure instanceof AuthenticationFailedException) {
+        if (failure instanceof RateLimited limited) {
+            tooManyRequests(context, limited.retryAfterSeconds);
+        } else if (failure instanceof AuthenticationFailedException) {
             context.response().putHeader("WWW-Authenticate", "Bearer");
             Problems.send(context, 401, "Unauthorized", "a valid access token from a Sealpost realm is required");
         } else if (failure instanceof OIDCException) {
@@ -125,6 +140,27 @@ public class ServiceRoutes {
             Problems.send(context, 403, "Forbidden", "no passport for this identity and service");
         } else {
             Problems.send(context, 503, "Service Unavailable", "the passport service is unavailable; retry later");
+        }
+    }
+
+    private boolean limited(RoutingContext context, RateLimit limit, String key) {
+        OptionalLong wait = limits.tryConsume(limit, key);
+        wait.ifPresent(seconds -> tooManyRequests(context, seconds));
+        return wait.isPresent();
+    }
+
+    private static void tooManyRequests(RoutingContext context, long retryAfterSeconds) {
+        context.response().putHeader("Retry-After", Long.toString(retryAfterSeconds));
+        Problems.send(context, 429, "Too Many Requests", "slow down; retry after " + retryAfterSeconds + " s");
+    }
+
+    /** A user over their limit, found after the token was checked. */
+    private static final class RateLimited extends RuntimeException {
+        private final long retryAfterSeconds;
+
+        RateLimited(long retryAfterSeconds) {
+            super("rate limited", null, false, false);
+            this.retryAfterSeconds = retryAfterSeconds;
         }
     }
 

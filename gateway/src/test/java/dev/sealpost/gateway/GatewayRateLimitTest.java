@@ -1,0 +1,47 @@
+package dev.sealpost.gateway;
+
+import dev.sealpost.testing.KeyServiceProcessResource;
+import dev.sealpost.testing.PostgresAndKafkaResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The per-address limit: five requests a minute in this test, the sixth is a 429 problem with Retry-After. */
+@QuarkusTest
+@TestProfile(GatewayRateLimitTest.FivePerMinute.class)
+@WithTestResource(value = PostgresAndKafkaResource.class, initArgs = @ResourceArg(name = "database", value = "gateway"))
+@WithTestResource(value = KeyServiceProcessResource.class, initArgs = @ResourceArg(name = "urlProperty",
+        value = "sealpost.gateway.upstreams.key-service"))
+class GatewayRateLimitTest {
+
+    public static class FivePerMinute implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("sealpost.gateway.rate-limits.per-ip.capacity", "5", "sealpost.gateway.rate-limits.per-ip.period", "1m");
+        }
+    }
+
+    @Test
+    void theSixthRequestOfAnAddressWithinAMinuteIsRefusedWithRetryAfter() {
+        String path = "/api/keys/tenants/acme/jwks/audit";
+        for (int i = 0; i < 5; i++) {
+            int status = given().get(path).statusCode();
+            assertTrue(status != 429, "request " + (i + 1) + " is within the limit");
+        }
+        String retryAfter = given().get(path).then().statusCode(429).contentType("application/problem+json")
+                .body("status", equalTo(429)).extract().header("Retry-After");
+        long seconds = Long.parseLong(retryAfter);
+        assertTrue(seconds >= 1 && seconds <= 60, "Retry-After " + retryAfter);
+        // the limit applies before any token is looked at
+        given().header("Authorization", "Bearer whatever").get("/api/mail/quota").then().statusCode(429);
+    }
+}
