@@ -45,6 +45,16 @@ class GatewayRoutingTest {
         given().header("Authorization", "Bearer whatever").get(path).then().statusCode(200);
     }
 
+    @Test
+    void everyAnswerCarriesTheSecurityHeadersProxiedOrNot() {
+        for (var response : new io.restassured.response.Response[] {given().get("/api/keys/tenants/consumer/jwks/passport"),
+                given().get("/api/mail/quota"), given().get("/q/health/live")}) {
+            response.then().header("X-Content-Type-Options", "nosniff").header("X-Frame-Options", "DENY")
+                    .header("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+                    .header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+        }
+    }
+
     private static String unsignedToken(String issuer) {
         Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
         return base64.encodeToString("{\"alg\":\"none\"}".getBytes()) + "." + base64.encodeToString(("{\"iss\":\"" + issuer
