@@ -48,13 +48,15 @@ public class ChainVerifier {
 
     /** The chain over the range, then every signed checkpoint in it; the earlier failure is reported. */
     public Uni<Result> verify(String tenant, Long fromOrNull, Long toOrNull) {
-        return verifyChain(tenant, fromOrNull, toOrNull).chain(chain -> pool.preparedQuery("SELECT seq FROM audit_chain_head WHERE tenant = $1")
-                .execute(Tuple.of(tenant)).chain(head -> {
-                    long headSeq = head.size() == 0 ? 0 : head.iterator().next().getLong("seq");
-                    // checkpoints past the head too when the range runs to the end: rows cut off the end are found that way
-                    long last = toOrNull == null || toOrNull >= headSeq ? Long.MAX_VALUE : chain.to();
-                    return checkpoints(tenant, chain.from(), last, headSeq, chain);
-                }));
+        // the head is read once: the chain walk and the checkpoints are judged against the same position
+        return pool.preparedQuery("SELECT seq FROM audit_chain_head WHERE tenant = $1").execute(Tuple.of(tenant)).chain(head -> {
+            long headSeq = head.size() == 0 ? 0 : head.iterator().next().getLong("seq");
+            return verifyChain(tenant, fromOrNull, toOrNull, headSeq).chain(chain -> {
+                // checkpoints past the head too when the range runs to the end: rows cut off the end are found that way
+                long last = toOrNull == null || toOrNull >= headSeq ? Long.MAX_VALUE : chain.to();
+                return checkpoints(tenant, chain.from(), last, headSeq, chain);
+            });
+        });
     }
 
     private Uni<Result> checkpoints(String tenant, long from, long last, long headSeq, Result chain) {
@@ -105,24 +107,21 @@ public class ChainVerifier {
         return new Result(chain.tenant(), chain.from(), chain.to(), chain.checked(), false, position, problem, verified);
     }
 
-    private Uni<Result> verifyChain(String tenant, Long fromOrNull, Long toOrNull) {
+    private Uni<Result> verifyChain(String tenant, Long fromOrNull, Long toOrNull, long headSeq) {
         long from = fromOrNull == null ? 1 : fromOrNull;
-        return pool.preparedQuery("SELECT seq FROM audit_chain_head WHERE tenant = $1").execute(Tuple.of(tenant)).chain(head -> {
-            long headSeq = head.size() == 0 ? 0 : head.iterator().next().getLong("seq");
-            long to = toOrNull == null ? headSeq : Math.min(toOrNull, headSeq);
-            if (from < 1 || to < from - 1 || to - from > MAX_RANGE) {
-                throw ProblemException.badRequest("need 1 <= from <= to, at most " + MAX_RANGE + " positions at a time");
-            }
-            if (to < from) {
-                return Uni.createFrom().item(new Result(tenant, from, to, 0, true, null, null, 0));
-            }
-            Uni<byte[]> start = from == 1 ? Uni.createFrom().item(GENESIS)
-                    : pool.preparedQuery("SELECT hash FROM audit_event WHERE tenant = $1 AND seq = $2").execute(Tuple.of(tenant, from - 1))
-                            .map(rows -> rows.size() == 1 ? rows.iterator().next().getBuffer("hash").getBytes() : null);
-            return start.chain(previous -> previous == null
-                    ? Uni.createFrom().item(new Result(tenant, from, to, 0, false, from - 1, "the row before the range is missing", 0))
-                    : page(tenant, from, to, from, previous, 0));
-        });
+        long to = toOrNull == null ? headSeq : Math.min(toOrNull, headSeq);
+        if (from < 1 || to < from - 1 || to - from > MAX_RANGE) {
+            throw ProblemException.badRequest("need 1 <= from <= to, at most " + MAX_RANGE + " positions at a time");
+        }
+        if (to < from) {
+            return Uni.createFrom().item(new Result(tenant, from, to, 0, true, null, null, 0));
+        }
+        Uni<byte[]> start = from == 1 ? Uni.createFrom().item(GENESIS)
+                : pool.preparedQuery("SELECT hash FROM audit_event WHERE tenant = $1 AND seq = $2").execute(Tuple.of(tenant, from - 1))
+                        .map(rows -> rows.size() == 1 ? rows.iterator().next().getBuffer("hash").getBytes() : null);
+        return start.chain(previous -> previous == null
+                ? Uni.createFrom().item(new Result(tenant, from, to, 0, false, from - 1, "the row before the range is missing", 0))
+                : page(tenant, from, to, from, previous, 0));
     }
 
     private Uni<Result> page(String tenant, long from, long to, long expectedSeq, byte[] previousHash, long checked) {

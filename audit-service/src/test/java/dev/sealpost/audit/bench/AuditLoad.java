@@ -85,7 +85,7 @@ public final class AuditLoad {
                     lastAt = at;
                 }
                 seen = now;
-                Thread.sleep(100); // polling interval of the row count, not a wait for a result
+                Thread.sleep(100); // the benchmark samples the chain head every 100 ms; this is its clock, not a wait for a result
             }
             double seconds = (lastAt - firstAt) / 1e9;
             System.out.printf("ingest %.0f %.1f %d %.0f%n", (seen - firstCount) / seconds, seconds, seen - before, events / produceSeconds);

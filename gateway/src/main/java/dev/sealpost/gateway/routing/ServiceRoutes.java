@@ -85,7 +85,7 @@ public class ServiceRoutes {
             return;
         }
         // who the client is, as far as the services are concerned: set here, never taken from the client
-        request.headers().set("X-Forwarded-For", request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress());
+        request.headers().set("X-Forwarded-For", clientAddress);
         request.headers().remove("Forwarded");
         if (audience.equals("key-service") && PUBLIC_KEY_PATHS.matcher(request.path()).matches()) {
             request.headers().remove("Authorization");
