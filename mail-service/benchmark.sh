@@ -25,11 +25,12 @@ BENCH_DIR=$OUT BENCH_SENDER=$(cat "$OUT/sender.passport") BENCH_READER=$(cat "$O
 export BENCH_DIR BENCH_SENDER BENCH_READER BENCH_RECIPIENT
 
 echo "Running (wrk and the raw-SQL client share the machine's cores with every service) ..."
-wrk_run send send.lua 16 "$MAIL"
+# the same 8 concurrent clients for the service and for the raw-SQL reference
+wrk_run send send.lua 8 "$MAIL"
 wrk_run list list.lua 8 "$MAIL"
-echo "  raw SQL, the same rows per message, 16 connections: $((SECONDS_PER_RUN / 2))s warm-up, ${SECONDS_PER_RUN}s measured"
+echo "  raw SQL, the same rows per message, 8 connections: $((SECONDS_PER_RUN / 2))s warm-up, ${SECONDS_PER_RUN}s measured"
 java -cp "$CP" dev.sealpost.mail.bench.MailLoad rawsql "$JDBC" sealpost_mail "$DB_PASSWORD_mail_service" "$OUT/message.spen" \
-  "$SECONDS_PER_RUN" 16 > "$OUT/rawsql.txt"
+  "$SECONDS_PER_RUN" 8 > "$OUT/rawsql.txt"
 
 echo
 printf '%-44s %12s %10s %10s  %s\n' "benchmark" "per second" "p50" "p99" "errors"

@@ -263,8 +263,11 @@ start_postgres() {
   say "starting PostgreSQL on 127.0.0.1:$PG_PORT"
   local as_root=()
   [[ $(id -u) -eq 0 ]] && as_root=(unshare -U)
+  # PostgreSQL's defaults (128 MB of buffers, a checkpoint per 1 GB of WAL) make a write-heavy minute
+  # a checkpoint every ~20 s, each followed by full-page writes; these are the usual first settings
   spawn postgres ${as_root[@]+"${as_root[@]}"} "$pg/bin/bin/postgres" -D "$pg/data" -p "$PG_PORT" \
-      -c listen_addresses=127.0.0.1 -c unix_socket_directories=
+      -c listen_addresses=127.0.0.1 -c unix_socket_directories= \
+      -c shared_buffers=512MB -c max_wal_size=4GB -c checkpoint_timeout=15min
   wait_log postgres "database system is ready to accept connections" 60
   local pid
   pid=$(pid_of postgres)

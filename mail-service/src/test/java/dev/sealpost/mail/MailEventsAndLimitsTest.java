@@ -109,7 +109,7 @@ class MailEventsAndLimitsTest {
                         .then().statusCode(201).extract().path("messageId"));
             }
             assertTrue(unpublished() >= 6, "sent and received events wait in the outbox");
-            // a send that fails inside its transaction, after the sent copy and its event were written
+            // a send that fails inside its one statement, while writing a copy
             try (Connection db = MailApiTest.superuser(); Statement statement = db.createStatement()) {
                 statement.execute("CREATE FUNCTION refuse_gina() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
                         + "IF NEW.mailbox_id = (SELECT id FROM mailbox WHERE address = 'gina@acme.test') THEN "
@@ -144,6 +144,45 @@ class MailEventsAndLimitsTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> unpublished() == 0);
         } finally {
             relay.pause(false);
+        }
+    }
+
+    @Test
+    void anIdempotencyKeyTakenByAConcurrentSendIsAConflictAndWritesNothing() throws Exception {
+        String ivan = passport("consumer", "ivan", "ivan@sealpost.test");
+        String judy = passport("consumer", "judy", "judy@sealpost.test");
+        as(ivan).get("/api/mail/quota").then().statusCode(200);
+        as(judy).get("/api/mail/quota").then().statusCode(200);
+        // the other send records the key after our check and before our write: a trigger does it inside our statement
+        // (whichever part of the statement runs first, the second insert of the key is the unique violation)
+        try (Connection db = MailApiTest.superuser(); Statement statement = db.createStatement()) {
+            statement.execute("CREATE FUNCTION take_ivans_key() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                    + "IF NEW.sender_address = 'ivan@sealpost.test' THEN INSERT INTO send_request VALUES ((SELECT id FROM mailbox "
+                    + "WHERE address = 'ivan@sealpost.test'), 'raced-key', gen_random_uuid(), now()); END IF; "
+                    + "RETURN NEW; END $$");
+            statement.execute("CREATE TRIGGER take_ivans_key BEFORE INSERT ON message FOR EACH ROW EXECUTE FUNCTION take_ivans_key()");
+        }
+        long outboxBefore = outboxSize();
+        try {
+            as(ivan).header("Idempotency-Key", "raced-key").contentType("application/octet-stream")
+                    .body(MailApiTest.seal("raced", List.of(ERIN.publicBundle()))).queryParam("to", "judy@sealpost.test")
+                    .post("/api/mail/messages").then().statusCode(409).contentType("application/problem+json")
+                    .body("detail", containsString("Idempotency-Key"));
+        } finally {
+            try (Connection db = MailApiTest.superuser(); Statement statement = db.createStatement()) {
+                statement.execute("DROP TRIGGER take_ivans_key ON message");
+            }
+        }
+        assertEquals(outboxBefore, outboxSize(), "no event of the refused send");
+        try (Connection db = MailApiTest.superuser(); ResultSet rows = db.createStatement().executeQuery(
+                "SELECT (SELECT count(*) FROM message WHERE sender_address = 'ivan@sealpost.test'), "
+                        + "(SELECT count(*) FROM send_request r JOIN mailbox m ON m.id = r.mailbox_id WHERE m.address = 'ivan@sealpost.test'), "
+                        + "(SELECT coalesce(sum(u.bytes), 0) FROM mailbox_usage u JOIN mailbox m ON m.id = u.mailbox_id "
+                        + "WHERE m.address IN ('ivan@sealpost.test', 'judy@sealpost.test'))")) {
+            rows.next();
+            assertEquals(0, rows.getLong(1), "no copy");
+            assertEquals(0, rows.getLong(2), "no key");
+            assertEquals(0, rows.getLong(3), "no usage");
         }
     }
 

@@ -10,6 +10,8 @@ import dev.sealpost.mail.domain.FolderKind;
 import dev.sealpost.mail.domain.Mailbox;
 import dev.sealpost.mail.domain.MessageSummary;
 import dev.sealpost.mail.service.MailboxRepository.DeliveryTarget;
+import dev.sealpost.mail.service.MailboxRepository.DeliveryTargets;
+import dev.sealpost.mail.service.MailboxRepository.SendRequest;
 import dev.sealpost.mail.service.MailboxRepository.MessageCopy;
 import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.passport.Passport;
@@ -20,7 +22,6 @@ import dev.sealpost.service.rest.ProblemException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -30,7 +31,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -88,6 +89,9 @@ public class MailService {
 
     public Uni<SendResult> send(Passport caller, List<String> rawRecipients, byte[] envelope, String idempotencyKey,
             RequestContext context) {
+        if (caller.address() == null) {
+            throw ProblemException.forbidden("the passport carries no mail address");
+        }
         List<String> recipients = normalizeRecipients(rawRecipients);
         if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
             throw ProblemException.badRequest("Idempotency-Key: 1 to 128 characters of letters, digits and _.:-");
@@ -107,62 +111,61 @@ public class MailService {
         if (header.recipients().size() < recipients.size()) {
             throw ProblemException.badRequest("the envelope is sealed for fewer recipients than listed");
         }
-        return mailbox(caller).chain(sender -> (idempotencyKey == null ? Uni.createFrom().item(java.util.Optional.<UUID>empty())
-                : repository.idempotentSend(pool, sender.id(), idempotencyKey)).chain(previous -> {
-                    if (previous.isPresent()) {
-                        return Uni.createFrom().item(new SendResult(previous.get(), recipients.size(), true));
-                    }
-                    return pool.withTransaction(transaction -> deliver(transaction, caller, sender, recipients, envelope,
-                            idempotencyKey, context));
-                }));
+        Uni<Optional<UUID>> previous = idempotencyKey == null ? Uni.createFrom().item(Optional.empty())
+                : repository.idempotentSend(pool, caller.tenant(), caller.subject(), idempotencyKey);
+        return previous.chain(earlier -> earlier.isPresent()
+                ? Uni.createFrom().item(new SendResult(earlier.get(), recipients.size(), true))
+                : targets(caller, recipients).chain(targets -> deliver(caller, targets, recipients, envelope, idempotencyKey, context)));
     }
 
-    private Uni<SendResult> deliver(SqlClient transaction, Passport caller, Mailbox sender, List<String> recipients, byte[] envelope,
+    /** The sender's and the recipients' mailboxes; the sender's is created on first use. */
+    private Uni<DeliveryTargets> targets(Passport caller, List<String> recipients) {
+        Uni<DeliveryTargets> read = Uni.createFrom().deferred(() -> repository.deliveryTargets(pool, recipients, caller.tenant(), caller.subject()));
+        return read.chain(targets -> targets.sender().isEmpty() ? mailbox(caller).chain(() -> read) : Uni.createFrom().item(targets));
+    }
+
+    /** Checks recipients and quotas, then writes every copy, the usage and the events in one statement. */
+    private Uni<SendResult> deliver(Passport caller, DeliveryTargets targets, List<String> recipients, byte[] envelope,
             String idempotencyKey, RequestContext context) {
-        Set<String> addresses = new LinkedHashSet<>(recipients);
-        addresses.add(sender.address());
-        return repository.deliveryTargets(transaction, List.copyOf(addresses)).chain(targets -> {
-            List<String> unknown = recipients.stream().filter(address -> !targets.containsKey(address)).toList();
-            if (!unknown.isEmpty()) {
-                throw ProblemException.badRequest("unknown recipients: " + String.join(", ", unknown));
-            }
-            UUID sentId = UuidV7.next();
-            List<MessageCopy> copies = new ArrayList<>();
-            List<SecurityEvent> events = new ArrayList<>();
-            copies.add(new MessageCopy(sentId, sender.id(), targets.get(sender.address()).get(FolderKind.SENT).folderId()));
-            events.add(MailEvents.event(SecurityEventType.MESSAGE_SENT, caller.tenant(), caller, context)
-                    .target("message:" + sentId + " recipients=" + recipients.size()).build());
-            for (String address : recipients) {
-                DeliveryTarget inbox = targets.get(address).get(FolderKind.INBOX);
-                Mailbox recipient = inbox.mailbox();
-                UUID copyId = UuidV7.next();
-                copies.add(new MessageCopy(copyId, recipient.id(), inbox.folderId()));
-                // the recipient's log: the recipient's tenant, the sender as actor
-                events.add(MailEvents.event(SecurityEventType.MESSAGE_RECEIVED, recipient.tenant(), caller, context)
-                        .owner(MailEvents.owner(passports, recipient.tenant(), recipient.ownerSubject(), recipient.address()))
-                        .target("message:" + copyId + " to " + address).build());
-            }
-            // every copy counts against the mailbox that holds it (the sender's sent copy too)
-            Map<UUID, Long> bytesByMailbox = new HashMap<>();
-            copies.forEach(copy -> bytesByMailbox.merge(copy.mailboxId(), (long) envelope.length, Long::sum));
-            targets.values().stream().map(folders -> folders.values().iterator().next().mailbox())
-                    .filter(mailbox -> mailbox.usedBytes() + bytesByMailbox.getOrDefault(mailbox.id(), 0L) > mailbox.quotaBytes())
-                    .findFirst().ifPresent(full -> {
-                        throw new ProblemException(413, "Content Too Large", full.id().equals(sender.id())
-                                ? "your mailbox is over its quota" : "the mailbox of " + full.address() + " is full (over its quota)");
-                    });
-            Uni<Void> work = repository.insertCopies(transaction, copies, envelope, sender.address(), recipients, Instant.now())
-                    .call(() -> outbox.appendAll(transaction, events));
-            if (idempotencyKey != null) {
-                work = work.call(() -> repository.recordSend(transaction, sender.id(), idempotencyKey, sentId).invoke(recorded -> {
-                    if (!recorded) {
-                        throw ProblemException.conflict("a send with this Idempotency-Key was just made; retry to get its result");
-                    }
-                }));
-            }
-            return work.call(() -> repository.addUsage(transaction, bytesByMailbox))
-                    .replaceWith(new SendResult(sentId, recipients.size(), false));
-        });
+        List<String> unknown = recipients.stream().filter(address -> !targets.byAddress().containsKey(address)).toList();
+        if (!unknown.isEmpty()) {
+            throw ProblemException.badRequest("unknown recipients: " + String.join(", ", unknown));
+        }
+        DeliveryTarget sent = targets.sender().get(FolderKind.SENT);
+        Mailbox sender = sent.mailbox();
+        UUID sentId = UuidV7.next();
+        List<MessageCopy> copies = new ArrayList<>();
+        List<SecurityEvent> events = new ArrayList<>();
+        Map<UUID, Mailbox> mailboxes = new HashMap<>();
+        copies.add(new MessageCopy(sentId, sender.id(), sent.folderId()));
+        mailboxes.put(sender.id(), sender);
+        events.add(MailEvents.event(SecurityEventType.MESSAGE_SENT, caller.tenant(), caller, context)
+                .target("message:" + sentId + " recipients=" + recipients.size()).build());
+        for (String address : recipients) {
+            DeliveryTarget inbox = targets.byAddress().get(address).get(FolderKind.INBOX);
+            Mailbox recipient = inbox.mailbox();
+            UUID copyId = UuidV7.next();
+            copies.add(new MessageCopy(copyId, recipient.id(), inbox.folderId()));
+            mailboxes.put(recipient.id(), recipient);
+            // the recipient's log: the recipient's tenant, the sender as actor
+            events.add(MailEvents.event(SecurityEventType.MESSAGE_RECEIVED, recipient.tenant(), caller, context)
+                    .owner(MailEvents.owner(passports, recipient.tenant(), recipient.ownerSubject(), recipient.address()))
+                    .target("message:" + copyId + " to " + address).build());
+        }
+        // every copy counts against the mailbox that holds it (the sender's sent copy too)
+        Map<UUID, Long> bytesByMailbox = new HashMap<>();
+        copies.forEach(copy -> bytesByMailbox.merge(copy.mailboxId(), (long) envelope.length, Long::sum));
+        mailboxes.values().stream()
+                .filter(mailbox -> mailbox.usedBytes() + bytesByMailbox.get(mailbox.id()) > mailbox.quotaBytes())
+                .findFirst().ifPresent(full -> {
+                    throw new ProblemException(413, "Content Too Large", full.id().equals(sender.id())
+                            ? "your mailbox is over its quota" : "the mailbox of " + full.address() + " is full (over its quota)");
+                });
+        SendRequest request = idempotencyKey == null ? null : new SendRequest(sender.id(), idempotencyKey, sentId);
+        return repository.deliver(pool, copies, envelope, sender.address(), recipients, Instant.now(), bytesByMailbox, events, request)
+                .onFailure(MailboxRepository.IdempotencyKeyTaken.class)
+                .transform(taken -> ProblemException.conflict("a send with this Idempotency-Key was just made; retry to get its result"))
+                .replaceWith(new SendResult(sentId, recipients.size(), false));
     }
 
     public Uni<List<String>> folders(Passport caller, RequestContext context) {

@@ -4,7 +4,10 @@ import dev.sealpost.mail.domain.FolderKind;
 import dev.sealpost.mail.domain.Mailbox;
 import dev.sealpost.mail.domain.MessageSummary;
 import io.smallrye.mutiny.Uni;
+import dev.sealpost.events.SecurityEvent;
+import dev.sealpost.service.events.Outbox;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -27,6 +30,12 @@ import java.util.UUID;
 @ApplicationScoped
 public class MailboxRepository {
 
+    private final Outbox outbox;
+
+    public MailboxRepository(Outbox outbox) {
+        this.outbox = outbox;
+    }
+
     private static final String USED_BYTES = "(SELECT coalesce(sum(u.bytes), 0) FROM mailbox_usage u WHERE u.mailbox_id = m.id) AS used_bytes";
     private static final String MAILBOX_COLUMNS = "m.id, m.tenant, m.owner_subject, m.address, m.quota_bytes, " + USED_BYTES;
     /** Adds (or with a negative amount, frees) bytes on one random stripe of a mailbox's usage (V2_1 migration). */
@@ -45,37 +54,87 @@ public class MailboxRepository {
     public record DeliveryTarget(Mailbox mailbox, UUID folderId) {
     }
 
-    /**
-     * The mailboxes of these addresses with their inbox and sent folders, read without locks: the
-     * quota is reserved at the end of the transaction by {@link #reserveQuota}, so concurrent sends
-     * to the same mailbox hold its row lock only for that statement and the commit.
-     */
-    public Uni<Map<String, Map<FolderKind, DeliveryTarget>>> deliveryTargets(SqlClient client, List<String> addresses) {
-        return client.preparedQuery("SELECT " + MAILBOX_COLUMNS + ", f.id AS folder_id, "
-                        + "f.kind FROM mailbox m JOIN folder f ON f.mailbox_id = m.id AND f.kind IN ('INBOX', 'SENT') "
-                        + "WHERE m.address = ANY($1)")
-                .execute(Tuple.of(addresses.toArray(new String[0])))
-                .map(rows -> {
-                    Map<String, Map<FolderKind, DeliveryTarget>> targets = new HashMap<>();
-                    for (Row row : rows) {
-                        Mailbox mailbox = toMailbox(row);
-                        targets.computeIfAbsent(mailbox.address(), address -> new EnumMap<>(FolderKind.class))
-                                .put(FolderKind.valueOf(row.getString("kind")), new DeliveryTarget(mailbox, row.getUUID("folder_id")));
-                    }
-                    return targets;
-                });
+    /** What a send needs to know, read in one round trip: the sender's mailbox and the recipients'. */
+    public record DeliveryTargets(Map<FolderKind, DeliveryTarget> sender, Map<String, Map<FolderKind, DeliveryTarget>> byAddress) {
     }
 
     /**
-     * Adds the bytes to each mailbox's usage, on a random stripe of it: concurrent sends to one
-     * mailbox rarely wait for each other. The quota is checked before (from {@link #deliveryTargets}),
-     * so it is a soft limit: sends racing each other may pass it together (docs/mail-service.md).
+     * The sender's mailbox (by owner) and the mailboxes of these addresses, each with its inbox and
+     * sent folders, read without locks: a send then writes in one statement ({@link #deliver}).
+     * {@code sender} is empty when the caller has no mailbox yet.
      */
-    public Uni<Void> addUsage(SqlClient transaction, Map<UUID, Long> bytesByMailbox) {
-        // sorted: two sends touching the same stripes lock them in the same order
-        List<Tuple> rows = bytesByMailbox.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .map(entry -> Tuple.of(entry.getKey(), randomStripe(), entry.getValue())).toList();
-        return transaction.preparedQuery(ADD_USAGE).executeBatch(rows).replaceWithVoid();
+    public Uni<DeliveryTargets> deliveryTargets(SqlClient client, List<String> addresses, String tenant, String subject) {
+        String columns = "SELECT " + MAILBOX_COLUMNS + ", f.id AS folder_id, f.kind FROM mailbox m "
+                + "JOIN folder f ON f.mailbox_id = m.id AND f.kind IN ('INBOX', 'SENT') WHERE ";
+        // two index scans (address; tenant and owner) rather than one OR that the planner would not split
+        return client.preparedQuery(columns + "m.address = ANY($1) UNION ALL " + columns + "m.tenant = $2 AND m.owner_subject = $3")
+                .execute(Tuple.of(addresses.toArray(new String[0]), tenant, subject))
+                .map(rows -> {
+                    Map<FolderKind, DeliveryTarget> sender = new EnumMap<>(FolderKind.class);
+                    Map<String, Map<FolderKind, DeliveryTarget>> targets = new HashMap<>();
+                    for (Row row : rows) {
+                        Mailbox mailbox = toMailbox(row);
+                        DeliveryTarget target = new DeliveryTarget(mailbox, row.getUUID("folder_id"));
+                        FolderKind kind = FolderKind.valueOf(row.getString("kind"));
+                        targets.computeIfAbsent(mailbox.address(), address -> new EnumMap<>(FolderKind.class)).put(kind, target);
+                        if (mailbox.tenant().equals(tenant) && mailbox.ownerSubject().equals(subject)) {
+                            sender.put(kind, target);
+                        }
+                    }
+                    return new DeliveryTargets(sender, targets);
+                });
+    }
+
+    /** One stored copy of a sent envelope. */
+    public record MessageCopy(UUID id, UUID mailboxId, UUID folderId) {
+    }
+
+    /** The sender's Idempotency-Key, recorded with the send so that a retry finds its result. */
+    public record SendRequest(UUID senderMailboxId, String idempotencyKey, UUID sentMessageId) {
+    }
+
+    /**
+     * Writes a send in one statement (so atomic without BEGIN/COMMIT round trips): every copy, the
+     * events, the usage of each mailbox on a random stripe of it, and the Idempotency-Key if given.
+     * The envelope travels once, however many copies. Fails with {@link IdempotencyKeyTaken} if a
+     * concurrent send recorded the same key first; nothing of this send is then written.
+     */
+    public Uni<Void> deliver(SqlClient client, List<MessageCopy> copies, byte[] envelope, String sender, List<String> recipients,
+            Instant sentAt, Map<UUID, Long> bytesByMailbox, List<SecurityEvent> events, SendRequest request) {
+        OffsetDateTime at = OffsetDateTime.ofInstant(sentAt, ZoneOffset.UTC);
+        // sorted: two sends touching the same mailboxes lock their usage stripes in the same order
+        List<Map.Entry<UUID, Long>> usage = bytesByMailbox.entrySet().stream().sorted(Map.Entry.comparingByKey()).toList();
+        List<Object> arguments = new ArrayList<>(List.of(Buffer.buffer(envelope), (long) envelope.length, sender,
+                recipients.toArray(new String[0]), at,
+                copies.stream().map(MessageCopy::id).toArray(UUID[]::new),
+                copies.stream().map(MessageCopy::mailboxId).toArray(UUID[]::new),
+                copies.stream().map(MessageCopy::folderId).toArray(UUID[]::new),
+                usage.stream().map(Map.Entry::getKey).toArray(UUID[]::new),
+                usage.stream().map(entry -> randomStripe()).toArray(Short[]::new),
+                usage.stream().map(Map.Entry::getValue).toArray(Long[]::new)));
+        StringBuilder sql = new StringBuilder("WITH copies AS (INSERT INTO message (id, mailbox_id, folder_id, envelope, size_bytes, "
+                + "sender_address, recipient_addresses, sent_at, received_at) SELECT c.id, c.mailbox_id, c.folder_id, $1, $2, $3, $4, $5, $5 "
+                + "FROM unnest($6::uuid[], $7::uuid[], $8::uuid[]) AS c (id, mailbox_id, folder_id)), "
+                + "usage AS (INSERT INTO mailbox_usage (mailbox_id, stripe, bytes) SELECT * FROM unnest($9::uuid[], $10::smallint[], "
+                + "$11::bigint[]) ON CONFLICT (mailbox_id, stripe) DO UPDATE SET bytes = mailbox_usage.bytes + excluded.bytes)");
+        if (request != null) {
+            sql.append(", request AS (INSERT INTO send_request (mailbox_id, idempotency_key, sent_message_id, created_at) VALUES ($12, $13, $14, $5))");
+            arguments.addAll(List.of(request.senderMailboxId(), request.idempotencyKey(), request.sentMessageId()));
+        }
+        Outbox.BatchInsert eventInsert = outbox.batchInsert(events, arguments.size() + 1);
+        sql.append(", events AS (").append(eventInsert.sql()).append(") SELECT 1");
+        arguments.addAll(eventInsert.arguments());
+        return client.preparedQuery(sql.toString()).execute(Tuple.from(arguments)).replaceWithVoid()
+                .onFailure(failure -> failure instanceof PgException pg && "23505".equals(pg.getSqlState())
+                        && "send_request_pkey".equals(pg.getConstraint()))
+                .transform(failure -> new IdempotencyKeyTaken());
+    }
+
+    /** Another send recorded the same Idempotency-Key between our check and our write. */
+    public static final class IdempotencyKeyTaken extends RuntimeException {
+        IdempotencyKeyTaken() {
+            super("Idempotency-Key already recorded", null, false, false);
+        }
     }
 
     private static short randomStripe() {
@@ -111,23 +170,6 @@ public class MailboxRepository {
                     rows.forEach(row -> names.add(row.getString("name")));
                     return names;
                 });
-    }
-
-    /** One stored copy of a sent envelope. */
-    public record MessageCopy(UUID id, UUID mailboxId, UUID folderId) {
-    }
-
-    /** Stores every copy in one round trip; quota is reserved separately ({@link #reserveQuota}). */
-    public Uni<Void> insertCopies(SqlClient transaction, List<MessageCopy> copies, byte[] envelope, String sender,
-            List<String> recipients, Instant sentAt) {
-        OffsetDateTime at = OffsetDateTime.ofInstant(sentAt, ZoneOffset.UTC);
-        Buffer bytes = Buffer.buffer(envelope);
-        String[] recipientArray = recipients.toArray(new String[0]);
-        List<Tuple> rows = copies.stream().map(copy -> Tuple.tuple(List.of(copy.id(), copy.mailboxId(), copy.folderId(), bytes,
-                (long) envelope.length, sender, recipientArray, at, at))).toList();
-        return transaction.preparedQuery("INSERT INTO message (id, mailbox_id, folder_id, envelope, size_bytes, sender_address, "
-                        + "recipient_addresses, sent_at, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-                .executeBatch(rows).replaceWithVoid();
     }
 
     /** A page of a folder, newest first, after the keyset cursor (received_at, id) if given. */
@@ -179,18 +221,12 @@ public class MailboxRepository {
                 });
     }
 
-    public Uni<Optional<UUID>> idempotentSend(SqlClient client, UUID mailboxId, String key) {
-        return client.preparedQuery("SELECT sent_message_id FROM send_request WHERE mailbox_id = $1 AND idempotency_key = $2")
-                .execute(Tuple.of(mailboxId, key))
+    /** The message id of the caller's earlier send with this Idempotency-Key, if any. */
+    public Uni<Optional<UUID>> idempotentSend(SqlClient client, String tenant, String subject, String key) {
+        return client.preparedQuery("SELECT r.sent_message_id FROM send_request r JOIN mailbox m ON m.id = r.mailbox_id "
+                        + "WHERE m.tenant = $1 AND m.owner_subject = $2 AND r.idempotency_key = $3")
+                .execute(Tuple.of(tenant, subject, key))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getUUID("sent_message_id")));
-    }
-
-    /** Records the key; false if another request recorded it first (the caller rolls back). */
-    public Uni<Boolean> recordSend(SqlClient transaction, UUID mailboxId, String key, UUID sentMessageId) {
-        return transaction.preparedQuery("INSERT INTO send_request (mailbox_id, idempotency_key, sent_message_id, created_at) "
-                        + "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
-                .execute(Tuple.of(mailboxId, key, sentMessageId, OffsetDateTime.now(ZoneOffset.UTC)))
-                .map(rows -> rows.rowCount() == 1);
     }
 
     private static Optional<Mailbox> firstMailbox(RowSet<Row> rows) {

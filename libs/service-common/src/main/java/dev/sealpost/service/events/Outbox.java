@@ -31,6 +31,38 @@ public class Outbox {
         return transaction.preparedQuery(INSERT).executeBatch(events.stream().map(Outbox::row).toList()).replaceWithVoid();
     }
 
+    /**
+     * The events as one {@code INSERT ... SELECT FROM unnest(...)} with its arguments, to be a part
+     * of a bigger statement (a data-modifying {@code WITH} clause): the change and its events are
+     * then one statement, atomic without a transaction of several round trips.
+     */
+    public record BatchInsert(String sql, List<Object> arguments) {
+    }
+
+    /** @param firstParameter the number of the first {@code $n} placeholder these arguments take */
+    public BatchInsert batchInsert(List<SecurityEvent> events, int firstParameter) {
+        int p = firstParameter;
+        String sql = "INSERT INTO outbox_event (id, partition_key, event_type, payload, created_at) "
+                + "SELECT id, partition_key, event_type, payload::jsonb, created_at FROM unnest($" + p + "::uuid[], $" + (p + 1)
+                + "::varchar[], $" + (p + 2) + "::varchar[], $" + (p + 3) + "::text[], $" + (p + 4)
+                + "::timestamptz[]) AS e (id, partition_key, event_type, payload, created_at)";
+        int size = events.size();
+        java.util.UUID[] ids = new java.util.UUID[size];
+        String[] keys = new String[size];
+        String[] types = new String[size];
+        String[] payloads = new String[size];
+        OffsetDateTime[] times = new OffsetDateTime[size];
+        for (int i = 0; i < size; i++) {
+            SecurityEvent event = events.get(i);
+            ids[i] = event.id();
+            keys[i] = event.partitionKey();
+            types[i] = event.type().name();
+            payloads[i] = SecurityEventCodec.toJson(event);
+            times[i] = OffsetDateTime.ofInstant(event.time(), ZoneOffset.UTC);
+        }
+        return new BatchInsert(sql, List.of(ids, keys, types, payloads, times));
+    }
+
     private static Tuple row(SecurityEvent event) {
         return Tuple.of(event.id(), event.partitionKey(), event.type().name(),
                 // a JsonObject, not a String: the PostgreSQL client would store a String as a JSON string value
