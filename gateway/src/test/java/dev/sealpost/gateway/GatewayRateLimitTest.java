@@ -1,5 +1,7 @@
 package dev.sealpost.gateway;
 
+import dev.sealpost.events.SecurityEvent;
+import dev.sealpost.events.SecurityEventType;
 import dev.sealpost.testing.KeyServiceProcessResource;
 import dev.sealpost.testing.PostgresAndKafkaResource;
 import io.quarkus.test.common.ResourceArg;
@@ -9,10 +11,12 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The per-address limit: five requests a minute in this test, the sixth is a 429 problem with Retry-After. */
@@ -43,5 +47,12 @@ class GatewayRateLimitTest {
         assertTrue(seconds >= 1 && seconds <= 60, "Retry-After " + retryAfter);
         // the limit applies before any token is looked at
         given().header("Authorization", "Bearer whatever").get("/api/mail/quota").then().statusCode(429);
+        given().get(path).then().statusCode(429);
+        // three refusals, one event a minute for this address (two if the minute turned meanwhile)
+        List<SecurityEvent> limited = SecurityEventsTopic.events(event -> event.type() == SecurityEventType.REQUEST_RATE_LIMITED, 1);
+        assertTrue(limited.size() == 1 || limited.size() == 2, "events: " + limited);
+        assertEquals("rate_limited", limited.get(0).reason());
+        assertTrue(limited.get(0).target().startsWith("limit:per-ip"), limited.get(0).target());
+        assertEquals(SecurityEvent.UNATTRIBUTED_TENANT, limited.get(0).tenant());
     }
 }

@@ -1,5 +1,7 @@
 package dev.sealpost.gateway;
 
+import dev.sealpost.events.SecurityEvent;
+import dev.sealpost.events.SecurityEventType;
 import dev.sealpost.testing.KeyServiceProcessResource;
 import dev.sealpost.testing.PostgresAndKafkaResource;
 import io.quarkus.test.common.ResourceArg;
@@ -10,11 +12,15 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * Routing to the real key-service (its packaged application): the public JWKS goes through
@@ -69,6 +75,30 @@ class GatewayRoutingTest {
             given().header("Authorization", "Bearer " + unsignedToken("https://evil.example/realms/consumer")).get(path).then()
                     .statusCode(401).contentType("application/problem+json");
         }
+    }
+
+    @Test
+    void refusedTokensAreRecordedWithAReasonCategoryAndNeverTheToken() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String unsigned = unsignedToken("https://evil.example/realms/consumer");
+        given().header("X-Request-Id", run + "-none").get("/api/mail/quota").then().statusCode(401);
+        given().header("X-Request-Id", run + "-garbage").header("Authorization", "Bearer not-a-token").get("/api/mail/quota")
+                .then().statusCode(401);
+        given().header("X-Request-Id", run + "-unsigned").header("User-Agent", "crafted/1.0").header("Authorization", "Bearer " + unsigned)
+                .get("/api/audit/me/events").then().statusCode(401);
+        List<String> raw = SecurityEventsTopic.awaitRaw(event -> event.requestId() != null && event.requestId().startsWith(run), 3);
+        assertEquals(3, raw.size(), "one event per refusal: " + raw);
+        Map<String, String> reasonByRequest = new java.util.HashMap<>();
+        for (String json : raw) {
+            SecurityEvent event = dev.sealpost.events.SecurityEventCodec.fromJson(json);
+            assertEquals(SecurityEventType.SIGN_IN_FAILED, event.type());
+            assertEquals(SecurityEvent.UNATTRIBUTED_TENANT, event.tenant(), "an untrusted token names no tenant");
+            assertEquals(SecurityEvent.Actor.UNVERIFIED, event.actor());
+            assertEquals("127.0.0.1", event.sourceIp());
+            reasonByRequest.put(event.requestId().substring(run.length() + 1), event.reason());
+            assertFalse(json.contains(unsigned.substring(0, 20)) || json.contains("not-a-token"), "no token in the event: " + json);
+        }
+        assertEquals(Map.of("none", "no_token", "garbage", "malformed", "unsigned", "unsigned"), reasonByRequest);
     }
 
     @Test

@@ -27,6 +27,18 @@ public interface GatewayConfig {
     /** Overrides of the rate limits of {@code RateLimit}, by its config name ({@code per-ip}, {@code per-user}). */
     Map<String, RateLimitOverride> rateLimits();
 
+    /** The gateway's security events (GatewayEvents). */
+    Events events();
+
+    interface Events {
+        /**
+         * Events held in memory while Kafka has not acknowledged them; when full, protected requests
+         * get 503 until Kafka takes them (SEALPOST_GATEWAY_EVENTS_BUFFER_CAPACITY).
+         */
+        @WithDefault("10000")
+        int bufferCapacity();
+    }
+
     interface RateLimitOverride {
         java.util.Optional<Long> capacity();
 
@@ -56,5 +68,12 @@ public interface GatewayConfig {
     interface Tenant {
         /** The Keycloak realm's issuer; a token is checked with this realm's keys only. */
         String issuer();
+
+        /**
+         * Whether a token must show a second factor in its {@code amr} (RFC 8176) to be accepted:
+         * required unless a tenant's operator turns it off (SEALPOST_&lt;TENANT&gt;_REQUIRE_SECOND_FACTOR).
+         */
+        @WithDefault("true")
+        boolean requireSecondFactor();
     }
 }

@@ -1,11 +1,14 @@
 package dev.sealpost.gateway.routing;
 
+import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.gateway.client.PassportClient;
+import dev.sealpost.gateway.events.AccessEvents;
+import dev.sealpost.gateway.events.GatewayEvents;
+import dev.sealpost.gateway.security.TokenRejection;
 import dev.sealpost.gateway.config.GatewayConfig;
 import dev.sealpost.gateway.limits.RateLimit;
 import dev.sealpost.gateway.limits.RateLimiters;
 import io.quarkus.oidc.OIDCException;
-import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.core.Vertx;
@@ -21,6 +24,7 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.net.URI;
+import java.time.Instant;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -42,14 +46,24 @@ public class ServiceRoutes {
     private static final Pattern PUBLIC_KEY_PATHS = Pattern.compile("/api/keys/(tenants/[a-z0-9-]{1,63}/jwks/[a-z]{1,16}|log/.*)");
     private static final long MAIL_BODY_LIMIT = 26L * 1024 * 1024;
     private static final long OTHER_BODY_LIMIT = 64L * 1024;
+    /** The audience every external token must carry (quarkus.oidc.*.token.audience). */
+    private static final String AUDIENCE = "sealpost-gateway";
     private static final Set<HttpMethod> WITH_BODY = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH);
 
     private final GatewayConfig config;
     private final PassportClient passports;
     private final RateLimiters limits;
     private final Vertx vertx;
+    private final GatewayEvents events;
+    private final AccessEvents access;
+    /** The issuers of the tenants' realms, to tell an unknown issuer from a bad signature in the log. */
+    private final Set<String> issuers;
 
-    public ServiceRoutes(GatewayConfig config, PassportClient passports, RateLimiters limits, Vertx vertx) {
+    public ServiceRoutes(GatewayConfig config, PassportClient passports, RateLimiters limits, Vertx vertx, GatewayEvents events,
+            AccessEvents access) {
+        this.events = events;
+        this.access = access;
+        this.issuers = config.tenants().values().stream().map(GatewayConfig.Tenant::issuer).collect(java.util.stream.Collectors.toUnmodifiableSet());
         this.limits = limits;
         this.config = config;
         this.passports = passports;
@@ -77,11 +91,22 @@ public class ServiceRoutes {
         }
         request.headers().set(REQUEST_ID, requestId);
         context.response().putHeader(REQUEST_ID, requestId);
+        if (!events.accepting()) {
+            eventsUnavailable(context);
+            return;
+        }
         if (!bodyWithinLimit(context, bodyLimit)) {
             return;
         }
         String clientAddress = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
-        if (limited(context, RateLimit.PER_IP, clientAddress)) {
+        AccessEvents.Client client = new AccessEvents.Client(clientAddress, request.getHeader("User-Agent"), requestId);
+        OptionalLong ipWait = limits.tryConsume(RateLimit.PER_IP, clientAddress);
+        if (ipWait.isPresent()) {
+            if (access.rateLimited(RateLimit.PER_IP, SecurityEvent.UNATTRIBUTED_TENANT, SecurityEvent.Actor.UNVERIFIED, audience, client)) {
+                tooManyRequests(context, ipWait.getAsLong());
+            } else {
+                eventsUnavailable(context);
+            }
             return;
         }
         // who the client is, as far as the services are concerned: set here, never taken from the client
@@ -93,25 +118,38 @@ public class ServiceRoutes {
             return;
         }
         request.pause();
+        String authorization = request.getHeader("Authorization");
         // authentication is not proactive (application.properties): the token is checked here, so that every
-        // refusal is a problem body written by this class
+        // refusal is a problem body written by this class and an event
         QuarkusHttpUser.getSecurityIdentity(context, null)
+                .onFailure().transform(failure -> failure instanceof OIDCException ? failure
+                        : new Refused(TokenRejection.of(authorization, issuers, AUDIENCE, Instant.now())))
                 .chain(identity -> {
                     if (identity == null || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken token)) {
-                        throw new AuthenticationFailedException("no token");
+                        throw new Refused(TokenRejection.of(authorization, issuers, AUDIENCE, Instant.now()));
+                    }
+                    String tenant = identity.getAttribute("tenant-id");
+                    SecurityEvent.Actor user = new SecurityEvent.Actor(token.getIssuer(), token.getSubject(), null);
+                    if (config.tenants().get(tenant).requireSecondFactor() && !SecondFactor.provenBy(token)) {
+                        throw new Refused(TokenRejection.SECOND_FACTOR_MISSING, tenant, user);
                     }
                     OptionalLong wait = limits.tryConsume(RateLimit.PER_USER, token.getIssuer() + "\n" + token.getSubject());
                     if (wait.isPresent()) {
-                        throw new RateLimited(wait.getAsLong());
+                        throw new RateLimited(wait.getAsLong(), tenant, user);
                     }
-                    return passports.passport(identityOf(identity), audience);
+                    if (!access.signedIn(tenant, user, token.getClaim("sid"), client)) {
+                        throw new EventsUnavailable();
+                    }
+                    return passports.passport(identityOf(identity), audience)
+                            .onFailure(failure -> !(failure instanceof EventsUnavailable))
+                            .transform(failure -> new PassportFailed(failure, tenant, user));
                 })
                 .subscribe().with(passport -> {
                     request.headers().set("Authorization", "Bearer " + passport);
                     proxy.handle(request);
                 }, failure -> {
                     request.resume();
-                    refuse(context, failure);
+                    refuse(context, failure, audience, client);
                 });
     }
 
@@ -124,29 +162,91 @@ public class ServiceRoutes {
                 List.copyOf(identity.getRoles()), SecondFactor.provenBy(token) ? "2fa" : "password", address);
     }
 
-    private static void refuse(RoutingContext context, Throwable failure) {
+    /** Records the refusal (or answers 503 if it cannot be recorded), then answers with a problem. */
+    private void refuse(RoutingContext context, Throwable failure, String audience, AccessEvents.Client client) {
         if (context.failed() || context.response().ended()) {
-            return; // Quarkus already failed the request with the token's error (TokenFailureMappers answered)
+            return; // Quarkus already answered (TokenFailureMappers)
         }
-        if (failure instanceof RateLimited limited) {
-            tooManyRequests(context, limited.retryAfterSeconds);
-        } else if (failure instanceof AuthenticationFailedException) {
+        boolean recorded;
+        if (failure instanceof Refused refused) {
+            recorded = access.signInFailed(refused.tenant, refused.user, refused.rejection, audience, client);
+        } else if (failure instanceof RateLimited limited) {
+            recorded = access.rateLimited(RateLimit.PER_USER, limited.tenant, limited.user, audience, client);
+        } else if (failure instanceof PassportFailed passport) {
+            recorded = access.passportFailed(passport.tenant, passport.user,
+                    passport.refusedByKeyService() ? "exchange_refused" : "key_service_unavailable", audience, client);
+        } else {
+            // the buffer was full, or the realm's Keycloak is unreachable (no token was judged: nothing to record)
+            recorded = !(failure instanceof EventsUnavailable);
+        }
+        if (!recorded) {
+            eventsUnavailable(context);
+        } else if (failure instanceof Refused refused && refused.rejection == TokenRejection.SECOND_FACTOR_MISSING) {
+            // RFC 9470: the token is genuine, the sign-in behind it too weak for this tenant
+            context.response().putHeader("WWW-Authenticate", "Bearer error=\"insufficient_user_authentication\", "
+                    + "error_description=\"a second factor is required\"");
+            Problems.send(context, 401, "Second Factor Required",
+                    "this tenant requires two-factor sign-in: sign in again with your password and one-time code");
+        } else if (failure instanceof Refused) {
             context.response().putHeader("WWW-Authenticate", "Bearer");
             Problems.send(context, 401, "Unauthorized", "a valid access token from a Sealpost realm is required");
+        } else if (failure instanceof RateLimited limited) {
+            tooManyRequests(context, limited.retryAfterSeconds);
         } else if (failure instanceof OIDCException) {
             context.response().putHeader("Retry-After", "5");
             Problems.send(context, 503, "Service Unavailable", "the identity provider of this token cannot be reached; retry later");
-        } else if (failure instanceof PassportClient.PassportRefused refused && refused.status() < 500) {
+        } else if (failure instanceof PassportFailed passport && passport.refusedByKeyService()) {
             Problems.send(context, 403, "Forbidden", "no passport for this identity and service");
         } else {
+            context.response().putHeader("Retry-After", "5");
             Problems.send(context, 503, "Service Unavailable", "the passport service is unavailable; retry later");
         }
     }
 
-    private boolean limited(RoutingContext context, RateLimit limit, String key) {
-        OptionalLong wait = limits.tryConsume(limit, key);
-        wait.ifPresent(seconds -> tooManyRequests(context, seconds));
-        return wait.isPresent();
+    private static void eventsUnavailable(RoutingContext context) {
+        context.response().putHeader("Retry-After", "5");
+        Problems.send(context, 503, "Service Unavailable", "security events cannot be recorded right now; retry later");
+    }
+
+    /** A token refused: by quarkus-oidc (untrusted, unattributed) or by the 2FA policy (a trusted user). */
+    private static final class Refused extends RuntimeException {
+        private final TokenRejection rejection;
+        private final String tenant;
+        private final SecurityEvent.Actor user;
+
+        Refused(TokenRejection rejection) {
+            this(rejection, SecurityEvent.UNATTRIBUTED_TENANT, SecurityEvent.Actor.UNVERIFIED);
+        }
+
+        Refused(TokenRejection rejection, String tenant, SecurityEvent.Actor user) {
+            super(rejection.reason(), null, false, false);
+            this.rejection = rejection;
+            this.tenant = tenant;
+            this.user = user;
+        }
+    }
+
+    /** key-service gave no passport: refused it (4xx) or could not be reached. */
+    private static final class PassportFailed extends RuntimeException {
+        private final String tenant;
+        private final SecurityEvent.Actor user;
+
+        PassportFailed(Throwable cause, String tenant, SecurityEvent.Actor user) {
+            super("passport", cause, false, false);
+            this.tenant = tenant;
+            this.user = user;
+        }
+
+        boolean refusedByKeyService() {
+            return getCause() instanceof PassportClient.PassportRefused refused && refused.status() < 500;
+        }
+    }
+
+    /** The event buffer is full: the request is refused rather than served unrecorded. */
+    private static final class EventsUnavailable extends RuntimeException {
+        EventsUnavailable() {
+            super("security event buffer full", null, false, false);
+        }
     }
 
     private static void tooManyRequests(RoutingContext context, long retryAfterSeconds) {
@@ -157,10 +257,14 @@ public class ServiceRoutes {
     /** A user over their limit, found after the token was checked. */
     private static final class RateLimited extends RuntimeException {
         private final long retryAfterSeconds;
+        private final String tenant;
+        private final SecurityEvent.Actor user;
 
-        RateLimited(long retryAfterSeconds) {
+        RateLimited(long retryAfterSeconds, String tenant, SecurityEvent.Actor user) {
             super("rate limited", null, false, false);
             this.retryAfterSeconds = retryAfterSeconds;
+            this.tenant = tenant;
+            this.user = user;
         }
     }
 

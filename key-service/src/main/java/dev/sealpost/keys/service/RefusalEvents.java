@@ -16,7 +16,7 @@ import org.jboss.logging.Logger;
 public class RefusalEvents {
 
     /** Tenant of events that cannot be attributed to a tenant (the token could not be trusted). */
-    public static final String UNATTRIBUTED = "sealpost";
+    public static final String UNATTRIBUTED = SecurityEvent.UNATTRIBUTED_TENANT;
     private static final Logger LOG = Logger.getLogger(RefusalEvents.class);
 
     private final Pool pool;

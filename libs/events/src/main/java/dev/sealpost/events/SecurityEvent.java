@@ -49,7 +49,12 @@ public record SecurityEvent(UUID id, Instant time, String tenant, Actor actor, A
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Actor(String issuer, String subject, String address) {
         public static final Actor SYSTEM = new Actor("sealpost", "system", null);
+        /** Someone whose credential could not be trusted: whatever it claimed is not an identity. */
+        public static final Actor UNVERIFIED = new Actor("sealpost", "unverified", null);
     }
+
+    /** The tenant of events that cannot be attributed to a tenant (the credential could not be trusted). */
+    public static final String UNATTRIBUTED_TENANT = "sealpost";
 
     public enum Outcome { SUCCESS, FAILURE }
 
