@@ -403,6 +403,7 @@ Keycloak admin console: http://localhost:$KEYCLOAK_PORT/admin  (user admin, pass
 Demo users (local stack only; each has a TOTP authenticator with the secret shown):
   realm consumer (mail domain sealpost.test): alice / alice-demo-passphrase, bob / bob-demo-passphrase
   realm acme     (mail domain acme.test):     carol / carol-demo-passphrase, dave / dave-demo-passphrase (soc-analyst)
+  and erin / erin-demo-passphrase (consumer) without a TOTP yet: her password-only tokens are refused by the gateway
 An access token for curl:   ./sealpost token alice
 Logs:                       ./sealpost logs gateway
 Stop everything:            ./sealpost down

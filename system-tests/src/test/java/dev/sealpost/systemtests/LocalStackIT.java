@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import com.sun.net.httpserver.HttpServer;
+
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -176,8 +180,170 @@ class LocalStackIT {
         assertEquals("invalid_grant", JSON.readTree(response.body()).path("error").asText());
     }
 
+    /** bob's token shows both factors; erin signed in with her password alone (she has no OTP yet): refused. */
     @Test
     @Order(4)
+    void theGatewayRequiresASecondFactorFromTheToken() throws Exception {
+        String gateway = "http://127.0.0.1:" + PORTS.get("GATEWAY");
+        JsonNode bobsClaims = JSON.readTree(Base64.getUrlDecoder().decode(TOKENS.get("bob").split("\\.")[1]));
+        List<String> methods = new ArrayList<>();
+        bobsClaims.path("amr").forEach(method -> methods.add(method.asText()));
+        assertTrue(methods.containsAll(List.of("pwd", "otp")), "bob's amr " + methods);
+        assertEquals(200, getWithToken(gateway + "/api/mail/quota", TOKENS.get("bob")).statusCode());
+
+        JsonNode erin = passwordGrant("consumer", "erin", "erin-demo-passphrase");
+        String erinsToken = erin.path("access_token").asText();
+        String erinsSubject = JSON.readTree(Base64.getUrlDecoder().decode(erinsToken.split("\\.")[1])).path("sub").asText();
+        HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/api/mail/quota"))
+                .header("Authorization", "Bearer " + erinsToken).header("X-Request-Id", "erin-password-only").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, refused.statusCode(), refused.body());
+        assertTrue(refused.headers().firstValue("WWW-Authenticate").orElse("").contains("error=\"insufficient_user_authentication\""),
+                refused.headers().map().toString());
+        assertTrue(JSON.readTree(refused.body()).path("detail").asText().contains("one-time code"), refused.body());
+        JsonNode event = StackEvents.matching(PORTS.get("KAFKA"), e -> "erin-password-only".equals(e.path("requestId").asText()), 1).get(0);
+        assertEquals("SIGN_IN_FAILED", event.path("type").asText());
+        assertEquals("second_factor_missing", event.path("reason").asText());
+        assertEquals("consumer", event.path("tenant").asText(), "a genuine token: the event goes to erin's own log");
+        assertEquals(erinsSubject, event.path("actor").path("subject").asText());
+    }
+
+    /**
+     * Forged and misused tokens through the gateway: every one refused with a 401 problem and no stack
+     * trace, one SIGN_IN_FAILED event each with its reason category, and no key URL fetched.
+     */
+    @Test
+    @Order(5)
+    void craftedAndMisusedTokensAreRefusedWithOneEventEach() throws Exception {
+        String gateway = "http://127.0.0.1:" + PORTS.get("GATEWAY");
+        String keycloak = "http://localhost:" + PORTS.get("KEYCLOAK");
+        CraftedTokens bob = new CraftedTokens(TOKENS.get("bob"));
+        String realmKey = getJson(keycloak + "/realms/consumer").path("public_key").asText();
+        AtomicInteger keyFetches = new AtomicInteger();
+        HttpServer keyHost = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        keyHost.createContext("/", exchange -> {
+            keyFetches.incrementAndGet();
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+        });
+        keyHost.start();
+        String keyUrl = "http://127.0.0.1:" + keyHost.getAddress().getPort() + "/jwks.json";
+        JsonNode erin = passwordGrant("consumer", "erin", "erin-demo-passphrase");
+        Map<String, String> expectedReason = new LinkedHashMap<>();
+        Map<String, String> tokens = new LinkedHashMap<>();
+        try {
+            tokens.put("alg-none", bob.unsigned());
+            expectedReason.put("alg-none", "unsigned");
+            tokens.put("stripped-signature", bob.stripped());
+            expectedReason.put("stripped-signature", "unsigned");
+            tokens.put("hs-rs-confusion", bob.hmacWithRealmPublicKey(realmKey));
+            tokens.put("unknown-signer", bob.signedByUnknownKey());
+            tokens.put("embedded-jwk", bob.withEmbeddedJwk());
+            tokens.put("jku", bob.withKeyUrl("jku", keyUrl));
+            tokens.put("x5u", bob.withKeyUrl("x5u", keyUrl));
+            tokens.put("kid-injection", bob.withInjectedKid());
+            tokens.put("es256-zero", bob.es256ZeroSignature());
+            // dave's genuine acme token presented as the consumer realm's: verified with consumer's keys only
+            tokens.put("issuer-swapped", new CraftedTokens(TOKENS.get("dave")).withClaim("iss", keycloak + "/realms/consumer"));
+            tokens.put("id-token", erin.path("id_token").asText());
+            expectedReason.put("id-token", "wrong_token_type");
+            tokens.put("refresh-token", erin.path("refresh_token").asText());
+            expectedReason.put("refresh-token", "wrong_token_type");
+            tokens.put("other-audience", clientCredentialsToken("consumer"));
+            expectedReason.put("other-audience", "wrong_audience");
+            tokens.put("expired", expiredToken());
+            expectedReason.put("expired", "expired");
+            tokens.keySet().forEach(name -> expectedReason.putIfAbsent(name, "bad_signature"));
+
+            String run = "crafted-" + System.nanoTime() + "-";
+            for (var token : tokens.entrySet()) {
+                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/api/mail/quota"))
+                        .header("Authorization", "Bearer " + token.getValue()).header("X-Request-Id", run + token.getKey()).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(401, response.statusCode(), token.getKey() + ": " + response.body());
+                assertEquals("application/problem+json", response.headers().firstValue("Content-Type").orElse(""), token.getKey());
+                assertFalse(response.body().contains("Exception") || response.body().contains("\tat "), token.getKey() + ": " + response.body());
+            }
+            List<JsonNode> events = StackEvents.matching(PORTS.get("KAFKA"), e -> e.path("requestId").asText().startsWith(run), tokens.size());
+            Map<String, String> reasons = new LinkedHashMap<>();
+            for (JsonNode event : events) {
+                assertEquals("SIGN_IN_FAILED", event.path("type").asText(), event.toString());
+                String name = event.path("requestId").asText().substring(run.length());
+                assertEquals(null, reasons.put(name, event.path("reason").asText()), "one event for " + name);
+                String text = event.toString();
+                assertFalse(text.contains(tokens.get(name).substring(0, Math.min(40, tokens.get(name).length()))), "no token in " + text);
+            }
+            assertEquals(expectedReason, reasons);
+            assertEquals(0, keyFetches.get(), "the gateway fetched a key URL named in a token");
+        } finally {
+            keyHost.stop(0);
+        }
+    }
+
+    private static JsonNode passwordGrant(String realm, String user, String password) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(
+                        "http://localhost:" + PORTS.get("KEYCLOAK") + "/realms/" + realm + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&client_id=sealpost-cli&scope=openid&username=" + user
+                        + "&password=" + password)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return JSON.readTree(response.body());
+    }
+
+    /** A token of the realm for another client (the gateway's own service account): not for the gateway's audience. */
+    private static String clientCredentialsToken(String realm) throws Exception {
+        String secret = secret("GATEWAY_CLIENT_SECRET");
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(
+                        "http://localhost:" + PORTS.get("KEYCLOAK") + "/realms/" + realm + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_id=sealpost-gateway&client_secret="
+                        + java.net.URLEncoder.encode(secret, StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return JSON.readTree(response.body()).path("access_token").asText();
+    }
+
+    /** A genuine token that has expired: the realm's token lifespan is set to 1 s for one sign-in, then restored. */
+    private static String expiredToken() throws Exception {
+        String keycloak = "http://localhost:" + PORTS.get("KEYCLOAK");
+        HttpResponse<String> admin = HTTP.send(HttpRequest.newBuilder(URI.create(keycloak + "/realms/master/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&client_id=admin-cli&username=admin&password="
+                        + java.net.URLEncoder.encode(secret("KEYCLOAK_ADMIN_PASSWORD"), StandardCharsets.UTF_8))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, admin.statusCode(), admin.body());
+        String adminToken = JSON.readTree(admin.body()).path("access_token").asText();
+        HttpResponse<String> realm = HTTP.send(HttpRequest.newBuilder(URI.create(keycloak + "/admin/realms/consumer"))
+                .header("Authorization", "Bearer " + adminToken).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, realm.statusCode(), realm.body());
+        int lifespan = JSON.readTree(realm.body()).path("accessTokenLifespan").asInt();
+        assertTrue(lifespan > 1, "lifespan " + lifespan);
+        setTokenLifespan(adminToken, 1);
+        String token;
+        try {
+            token = passwordGrant("consumer", "erin", "erin-demo-passphrase").path("access_token").asText();
+        } finally {
+            setTokenLifespan(adminToken, lifespan);
+        }
+        long expiresAt = JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1])).path("exp").asLong();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> java.time.Instant.now().getEpochSecond() > expiresAt + 1);
+        return token;
+    }
+
+    private static void setTokenLifespan(String adminToken, int seconds) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(
+                        "http://localhost:" + PORTS.get("KEYCLOAK") + "/admin/realms/consumer"))
+                .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"accessTokenLifespan\": " + seconds + "}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(204, response.statusCode(), response.body());
+    }
+
+    private static String secret(String name) throws IOException {
+        return Files.readAllLines(home.resolve("secrets.env")).stream().filter(line -> line.startsWith(name + "="))
+                .map(line -> line.substring(name.length() + 1)).findFirst().orElseThrow();
+    }
+
+    @Test
+    @Order(9)
     void downStopsEveryProcessAndFreesEveryPort() throws Exception {
         Result down = sealpost(Duration.ofMinutes(3), "down");
         stackStopped = true;

@@ -2,17 +2,17 @@ package dev.sealpost.gateway.routing;
 
 import jakarta.json.JsonArray;
 import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 
 /**
  * Whether an access token itself proves a second factor: its {@code amr} (RFC 8176) names one.
  * The passport says {@code 2fa} only then, otherwise {@code password} — never more than the token
- * shows. (Keycloak's realms here require an OTP in their direct-grant flow, but Keycloak 26 puts no
- * {@code amr} into such tokens without further realm setup, so today's passports say password;
- * docs/gateway.md.)
+ * shows. The local realms name each completed step in {@code amr} (Keycloak's AMR mapper with a
+ * reference value per authenticator: {@code pwd}, {@code otp}; docs/gateway.md).
  */
 final class SecondFactor {
 
@@ -22,12 +22,14 @@ final class SecondFactor {
     }
 
     static boolean provenBy(JsonWebToken token) {
+        // the claim arrives as a JSON array, a collection or (from some providers) a single string
         Object amr = token.getClaim("amr");
-        if (!(amr instanceof JsonArray methods)) {
-            return false;
-        }
-        for (JsonValue method : methods) {
-            if (method instanceof JsonString name && SECOND_FACTORS.contains(name.getString())) {
+        Iterable<?> methods = amr instanceof JsonArray array ? array
+                : amr instanceof Collection<?> collection ? collection
+                : amr == null ? List.of() : List.of(amr);
+        for (Object method : methods) {
+            String name = method instanceof JsonString string ? string.getString() : String.valueOf(method);
+            if (SECOND_FACTORS.contains(name)) {
                 return true;
             }
         }

@@ -164,9 +164,6 @@ public class ServiceRoutes {
 
     /** Records the refusal (or answers 503 if it cannot be recorded), then answers with a problem. */
     private void refuse(RoutingContext context, Throwable failure, String audience, AccessEvents.Client client) {
-        if (context.failed() || context.response().ended()) {
-            return; // Quarkus already answered (TokenFailureMappers)
-        }
         boolean recorded;
         if (failure instanceof Refused refused) {
             recorded = access.signInFailed(refused.tenant, refused.user, refused.rejection, audience, client);
@@ -178,6 +175,9 @@ public class ServiceRoutes {
         } else {
             // the buffer was full, or the realm's Keycloak is unreachable (no token was judged: nothing to record)
             recorded = !(failure instanceof EventsUnavailable);
+        }
+        if (context.failed() || context.response().ended()) {
+            return; // quarkus-oidc refused the token and Quarkus already answered (TokenFailureMappers): recorded above
         }
         if (!recorded) {
             eventsUnavailable(context);
