@@ -18,9 +18,11 @@ import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Routing to the real key-service (its packaged application): the public JWKS goes through
@@ -49,6 +51,21 @@ class GatewayRoutingTest {
         assertEquals(36, generated.length(), "an unusable request id is replaced: " + generated);
         // a client's credential is not forwarded on public routes
         given().header("Authorization", "Bearer whatever").get(path).then().statusCode(200);
+    }
+
+    @Test
+    void oneApiDocumentOfTheServicesAndASwaggerUiReadingIt() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> given().baseUri(keyService()).get("/q/health/ready").statusCode() == 200);
+        // the real key-service answers; mail- and audit-service do not run in this test and are named as missing
+        var document = given().get("/openapi").then().statusCode(200).contentType("application/json").extract().jsonPath();
+        assertEquals("Sealpost API", document.getString("info.title"));
+        Map<String, Object> paths = document.getMap("paths");
+        assertTrue(paths.keySet().stream().anyMatch(path -> path.startsWith("/api/keys/")), paths.keySet().toString());
+        assertTrue(paths.keySet().stream().allMatch(path -> path.startsWith("/api/")), "only public paths: " + paths.keySet());
+        assertTrue(document.getString("info.description").contains("mail-service"), document.getString("info.description"));
+        String ui = given().get("/q/swagger-ui/").then().statusCode(200).contentType(containsString("text/html"))
+                .header("Content-Security-Policy", containsString("script-src 'self'")).extract().asString();
+        assertTrue(ui.contains("/openapi"), "the UI reads the merged document");
     }
 
     @Test

@@ -4,12 +4,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /** RFC 9457 problem answers written by the gateway itself (the services write their own). */
-final class Problems {
+public final class Problems {
 
     private Problems() {
     }
 
-    static void send(RoutingContext context, int status, String title, String detail) {
+    public static void send(RoutingContext context, int status, String title, String detail) {
         if (context.response().headWritten()) {
             context.response().reset();
             return;
