@@ -280,6 +280,89 @@ class LocalStackIT {
         }
     }
 
+    /**
+     * 60 s of requests through the gateway (each one a passport checked by mail-service) while an
+     * operator rotates the tenant's passport key: old passports keep verifying with the retired key,
+     * new ones are signed by the new key, and not one request fails.
+     */
+    @Test
+    @Order(6)
+    void aPassportKeyRotationDuringSixtySecondsOfLoadFailsNoRequest() throws Exception {
+        String gateway = "http://127.0.0.1:" + PORTS.get("GATEWAY");
+        String keys = "http://127.0.0.1:" + servicePort("key-service");
+        Result signIn = sealpost(Duration.ofMinutes(1), "token", "bob");
+        assertEquals(0, signIn.exitCode(), signIn.output());
+        String bob = signIn.output().strip().lines().reduce((first, second) -> second).orElseThrow();
+        String operator = operatorPassport(keys);
+        String before = activePassportKey(keys, operator);
+
+        AtomicInteger succeeded = new AtomicInteger();
+        // after the rotation, requests to audit-service too: their passports (a new audience) are signed by the new key
+        java.util.concurrent.atomic.AtomicBoolean afterRotation = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.ConcurrentLinkedQueue<String> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(4);
+        List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            running.add(clients.submit(() -> {
+                while (System.nanoTime() < end) {
+                    try {
+                        boolean audit = afterRotation.get() && succeeded.get() % 2 == 0;
+                        HttpResponse<String> response = getWithToken(gateway + (audit ? "/api/audit/me/events?limit=1" : "/api/mail/quota"), bob);
+                        if (response.statusCode() == 200) {
+                            succeeded.incrementAndGet();
+                        } else {
+                            failures.add(response.statusCode() + " " + response.body());
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        failures.add(e.toString());
+                    }
+                }
+                return null;
+            }));
+        }
+        // once the load runs, the operator rotates; the rest of the minute runs with both keys' passports
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> succeeded.get() >= 200 || !failures.isEmpty());
+        HttpResponse<String> rotated = HTTP.send(HttpRequest.newBuilder(URI.create(keys
+                        + "/api/keys/admin/tenants/consumer/signing-keys/passport/rotate")).header("Authorization", "Bearer " + operator)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        afterRotation.set(true);
+        for (var client : running) {
+            client.get();
+        }
+        clients.shutdown();
+        assertEquals(200, rotated.statusCode(), rotated.body());
+        String after = activePassportKey(keys, operator);
+        assertFalse(before.equals(after), "the active passport key changed: " + before);
+        assertEquals(List.of(), List.copyOf(failures).subList(0, Math.min(5, failures.size())), failures.size() + " requests failed");
+        assertTrue(succeeded.get() > 100, "requests that went through: " + succeeded.get());
+        System.out.println("rotation under load: " + succeeded.get() + " requests in 60 s, none failed; passport key " + before + " -> " + after);
+    }
+
+    /** A passport of an operator of tenant consumer for key-service, asked for the way the gateway asks. */
+    private static String operatorPassport(String keys) throws Exception {
+        String body = "{\"externalIssuer\":\"http://localhost:" + PORTS.get("KEYCLOAK") + "/realms/consumer\",\"externalSubject\":"
+                + "\"system-test-operator\",\"tenant\":\"consumer\",\"roles\":[\"sealpost-operator\"],\"acr\":\"2fa\","
+                + "\"audience\":\"key-service\"}";
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(keys + "/internal/passports"))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("sealpost-gateway:" + secret("GATEWAY_CLIENT_SECRET"))
+                        .getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return JSON.readTree(response.body()).path("passport").asText();
+    }
+
+    private static String activePassportKey(String keys, String operator) throws Exception {
+        JsonNode list = JSON.readTree(getWithToken(keys + "/api/keys/admin/tenants/consumer/signing-keys", operator).body());
+        for (JsonNode key : list) {
+            if ("passport".equals(key.path("purpose").asText()) && "ACTIVE".equals(key.path("state").asText())) {
+                return key.path("kid").asText();
+            }
+        }
+        throw new AssertionError("no active passport key: " + list);
+    }
+
     private static JsonNode passwordGrant(String realm, String user, String password) throws Exception {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(
                         "http://localhost:" + PORTS.get("KEYCLOAK") + "/realms/" + realm + "/protocol/openid-connect/token"))
@@ -391,6 +474,11 @@ class LocalStackIT {
         ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
         builder.environment().put("SEALPOST_HOME", home.toString());
         PORTS.forEach((name, port) -> builder.environment().put("SEALPOST_" + name + "_PORT", String.valueOf(port)));
+        // the services inherit these: load through the gateway (the rate limits have their own tests in the
+        // gateway module), and a next signing key that may be activated 20 s after it was published
+        builder.environment().put("SEALPOST_RATE_LIMIT_PER_IP", "100000000");
+        builder.environment().put("SEALPOST_RATE_LIMIT_PER_USER", "100000000");
+        builder.environment().put("SEALPOST_KEY_PUBLISH_AHEAD", "20s");
         Path output = Files.createTempFile(home, "sealpost-", ".out");
         builder.redirectOutput(output.toFile());
         Process process = builder.start();

@@ -8,6 +8,7 @@ import dev.sealpost.gateway.security.TokenRejection;
 import dev.sealpost.gateway.config.GatewayConfig;
 import dev.sealpost.gateway.limits.RateLimit;
 import dev.sealpost.gateway.limits.RateLimiters;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.oidc.OIDCException;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
@@ -56,11 +57,13 @@ public class ServiceRoutes {
     private final Vertx vertx;
     private final GatewayEvents events;
     private final AccessEvents access;
+    private final MeterRegistry metrics;
     /** The issuers of the tenants' realms, to tell an unknown issuer from a bad signature in the log. */
     private final Set<String> issuers;
 
     public ServiceRoutes(GatewayConfig config, PassportClient passports, RateLimiters limits, Vertx vertx, GatewayEvents events,
-            AccessEvents access) {
+            AccessEvents access, MeterRegistry metrics) {
+        this.metrics = metrics;
         this.events = events;
         this.access = access;
         this.issuers = config.tenants().values().stream().map(GatewayConfig.Tenant::issuer).collect(java.util.stream.Collectors.toUnmodifiableSet());
@@ -79,7 +82,8 @@ public class ServiceRoutes {
     private void route(Router router, String path, URI upstream, String audience, long bodyLimit) {
         HttpClient client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5_000)
                 .setIdleTimeout((int) config.requestTimeout().toSeconds()).setMaxPoolSize(64));
-        HttpProxy proxy = HttpProxy.reverseProxy(client).origin(upstream.getPort(), upstream.getHost());
+        HttpProxy proxy = HttpProxy.reverseProxy(client)
+                .originRequestProvider(new UpstreamConnections(audience, upstream, metrics).provider(vertx));
         router.route(path).order(-10).handler(context -> forward(context, proxy, audience, bodyLimit));
     }
 

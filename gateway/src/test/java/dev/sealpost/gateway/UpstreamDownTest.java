@@ -1,0 +1,46 @@
+package dev.sealpost.gateway;
+
+import dev.sealpost.testing.LoopbackPorts;
+import dev.sealpost.testing.PostgresAndKafkaResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** key-service is down (nothing listens at its address): each request is a 502, and the circuit opens. */
+@QuarkusTest
+@TestProfile(UpstreamDownTest.KeyServiceDown.class)
+@WithTestResource(value = PostgresAndKafkaResource.class, initArgs = @ResourceArg(name = "database", value = "gateway"))
+class UpstreamDownTest {
+
+    public static class KeyServiceDown implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("sealpost.gateway.upstreams.key-service", "http://127.0.0.1:" + LoopbackPorts.findFree());
+        }
+    }
+
+    @Test
+    void aServiceThatCannotBeReachedIsA502AndOpensItsCircuit() {
+        String metric = "sealpost_gateway_upstream_circuit_open{upstream=\"key-service\"}";
+        given().get("/q/metrics").then().statusCode(200).body(containsString(metric + " 0.0"));
+        for (int i = 0; i < 10; i++) {
+            assertEquals(502, given().get("/api/keys/tenants/consumer/jwks/passport").statusCode(), "request " + (i + 1));
+        }
+        // failed connections were tried again, until the breaker opened after ten failed attempts; it says so
+        String metrics = given().get("/q/metrics").then().statusCode(200).body(containsString(metric + " 1.0")).extract().asString();
+        java.util.regex.Matcher retries = java.util.regex.Pattern.compile(
+                "sealpost_gateway_upstream_connect_retries_total\\{upstream=\"key-service\"} ([0-9.]+)").matcher(metrics);
+        assertTrue(retries.find() && Double.parseDouble(retries.group(1)) >= 2, "connection retries: " + (retries.find(0) ? retries.group() : "none"));
+        assertEquals(502, given().get("/api/keys/tenants/consumer/jwks/passport").statusCode());
+    }
+}
