@@ -4,6 +4,7 @@ import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.events.SecurityEventCodec;
 import dev.sealpost.gateway.config.GatewayConfig;
 import dev.sealpost.service.config.EventsConfig;
+import dev.sealpost.service.events.SecurityEventProducers;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -11,16 +12,13 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -54,27 +52,10 @@ public class GatewayEvents {
             MeterRegistry metrics) {
         this.buffer = new ArrayBlockingQueue<>(config.events().bufferCapacity());
         this.topic = events.topic();
-        this.producer = new KafkaProducer<>(producerConfig(kafka), new StringSerializer(), new StringSerializer());
+        this.producer = SecurityEventProducers.create(kafka, "gateway-events");
         this.sender = new Thread(this::sendLoop, "gateway-security-events");
         this.sender.setDaemon(true);
         metrics.gauge("sealpost.gateway.events.buffered", buffer, BlockingQueue::size);
-    }
-
-    private static Map<String, Object> producerConfig(Map<String, Object> kafka) {
-        Map<String, Object> producerConfig = new HashMap<>();
-        kafka.forEach((key, value) -> {
-            if (ProducerConfig.configNames().contains(key)) {
-                producerConfig.put(key, value);
-            }
-        });
-        producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
-        producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "gateway-events");
-        producerConfig.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
-        producerConfig.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
-        producerConfig.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
-        producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        return producerConfig;
     }
 
     void start(@Observes StartupEvent startup) {

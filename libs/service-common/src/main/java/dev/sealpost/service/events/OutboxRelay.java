@@ -11,16 +11,13 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -56,24 +53,7 @@ public class OutboxRelay {
     public OutboxRelay(Pool pool, @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, EventsConfig config) {
         this.pool = pool;
         this.config = config;
-        this.producer = new KafkaProducer<>(producerConfig(kafkaConfig), new StringSerializer(), new StringSerializer());
-    }
-
-    private static Map<String, Object> producerConfig(Map<String, Object> kafkaConfig) {
-        Map<String, Object> producerConfig = new HashMap<>();
-        kafkaConfig.forEach((key, value) -> {
-            if (ProducerConfig.configNames().contains(key)) {
-                producerConfig.put(key, value);
-            }
-        });
-        producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
-        producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "outbox-relay");
-        producerConfig.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
-        producerConfig.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
-        producerConfig.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
-        producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        return producerConfig;
+        this.producer = SecurityEventProducers.create(kafkaConfig, "outbox-relay");
     }
 
     @Scheduled(every = "${sealpost.events.relay-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
