@@ -138,6 +138,13 @@ class GatewayRoutingTest {
     }
 
     @Test
+    void oversizedHeadersAndRequestLinesAreRefusedBeforeAnyRouting() throws Exception {
+        // 16 KiB of headers and 4 KiB of request line at most (quarkus.http.limits, libs/service-common)
+        given().header("X-Padding", "x".repeat(17 * 1024)).get("/api/keys/tenants/consumer/jwks/passport").then().statusCode(431);
+        given().get("/api/keys/log/" + "x".repeat(5 * 1024)).then().statusCode(414);
+    }
+
+    @Test
     void bodyLimitsAreAppliedFromContentLengthBeforeAnyBodyIsRead() throws Exception {
         // the answer comes although not one byte of the announced body was sent
         assertEquals("HTTP/1.1 413 Request Entity Too Large", headOnly("POST", "/api/mail/messages", 26L * 1024 * 1024 + 1));

@@ -2,12 +2,12 @@ package dev.sealpost.gateway.routing;
 
 import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.gateway.client.PassportClient;
+import dev.sealpost.gateway.config.GatewayConfig;
 import dev.sealpost.gateway.events.AccessEvents;
 import dev.sealpost.gateway.events.GatewayEvents;
-import dev.sealpost.gateway.security.TokenRejection;
-import dev.sealpost.gateway.config.GatewayConfig;
 import dev.sealpost.gateway.limits.RateLimit;
 import dev.sealpost.gateway.limits.RateLimiters;
+import dev.sealpost.gateway.security.TokenRejection;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.oidc.OIDCException;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -66,7 +66,8 @@ public class ServiceRoutes {
         this.metrics = metrics;
         this.events = events;
         this.access = access;
-        this.issuers = config.tenants().values().stream().map(GatewayConfig.Tenant::issuer).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        this.issuers = config.tenants().values().stream().map(GatewayConfig.Tenant::issuer)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
         this.limits = limits;
         this.config = config;
         this.passports = passports;
@@ -134,7 +135,11 @@ public class ServiceRoutes {
                     }
                     String tenant = identity.getAttribute("tenant-id");
                     SecurityEvent.Actor user = new SecurityEvent.Actor(token.getIssuer(), token.getSubject(), null);
-                    if (config.tenants().get(tenant).requireSecondFactor() && !SecondFactor.provenBy(token)) {
+                    GatewayConfig.Tenant policy = config.tenants().get(tenant);
+                    if (policy == null) {
+                        throw new Refused(TokenRejection.UNKNOWN_ISSUER); // fail closed: a tenant without a policy
+                    }
+                    if (policy.requireSecondFactor() && !SecondFactor.provenBy(token)) {
                         throw new Refused(TokenRejection.SECOND_FACTOR_MISSING, tenant, user);
                     }
                     OptionalLong wait = limits.tryConsume(RateLimit.PER_USER, token.getIssuer() + "\n" + token.getSubject());
@@ -145,8 +150,7 @@ public class ServiceRoutes {
                         throw new EventsUnavailable();
                     }
                     return passports.passport(identityOf(identity), audience)
-                            .onFailure(failure -> !(failure instanceof EventsUnavailable))
-                            .transform(failure -> new PassportFailed(failure, tenant, user));
+                            .onFailure().transform(failure -> new PassportFailed(failure, tenant, user));
                 })
                 .subscribe().with(passport -> {
                     request.headers().set("Authorization", "Bearer " + passport);
