@@ -7,6 +7,7 @@ import dev.sealpost.events.SecurityEventType;
 import dev.sealpost.mail.service.MailboxAccessLog;
 import dev.sealpost.mail.service.TrashRetention;
 import dev.sealpost.service.events.OutboxRelay;
+import dev.sealpost.service.events.OutboxRetention;
 import dev.sealpost.testing.PostgresAndKafkaResource;
 import dev.sealpost.testing.SealpostInfrastructure;
 import io.quarkus.test.common.ResourceArg;
@@ -61,6 +62,8 @@ class MailEventsAndLimitsTest {
 
     @Inject
     OutboxRelay relay;
+    @Inject
+    OutboxRetention outboxRetention;
     @Inject
     TrashRetention retention;
     @Inject
@@ -183,6 +186,36 @@ class MailEventsAndLimitsTest {
             assertEquals(0, rows.getLong(1), "no copy");
             assertEquals(0, rows.getLong(2), "no key");
             assertEquals(0, rows.getLong(3), "no usage");
+        }
+    }
+
+    @Test
+    void publishedEventsLeaveTheOutboxAfterTheRetentionUnpublishedOnesNever() throws Exception {
+        Instant now = Instant.now();
+        UUID oldPublished = dev.sealpost.events.UuidV7.lowestAt(now.minus(Duration.ofHours(3)));
+        UUID oldUnpublished = dev.sealpost.events.UuidV7.lowestAt(now.minus(Duration.ofHours(2)));
+        UUID recentPublished = dev.sealpost.events.UuidV7.next();
+        relay.pause(true); // the unpublished test row must not reach Kafka
+        try (Connection db = MailApiTest.superuser()) {
+            try (var insert = db.prepareStatement("INSERT INTO outbox_event (id, partition_key, event_type, payload, published_at) "
+                    + "VALUES (?, 'test|retention', 'MESSAGE_SENT', '{}'::jsonb, ?)")) {
+                for (UUID id : List.of(oldPublished, oldUnpublished, recentPublished)) {
+                    insert.setObject(1, id);
+                    insert.setObject(2, id.equals(oldUnpublished) ? null : java.sql.Timestamp.from(now));
+                    insert.executeUpdate();
+                }
+            }
+            assertTrue(outboxRetention.purgePublishedBefore(now.minus(Duration.ofHours(1))).await().atMost(Duration.ofSeconds(10)) >= 1);
+            Set<UUID> left = new HashSet<>();
+            try (ResultSet rows = db.createStatement().executeQuery("SELECT id FROM outbox_event WHERE partition_key = 'test|retention'")) {
+                while (rows.next()) {
+                    left.add((UUID) rows.getObject(1));
+                }
+            }
+            assertEquals(Set.of(oldUnpublished, recentPublished), left);
+            db.createStatement().execute("DELETE FROM outbox_event WHERE partition_key = 'test|retention'");
+        } finally {
+            relay.pause(false);
         }
     }
 

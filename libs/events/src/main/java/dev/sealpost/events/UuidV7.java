@@ -22,4 +22,13 @@ public final class UuidV7 {
         long least = (randomLow & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
         return new UUID(most, least);
     }
+
+    /**
+     * The smallest version-7 UUID of this millisecond: every id made by {@link #next()} at or after
+     * {@code time} compares greater (PostgreSQL compares uuids byte by byte), so it bounds a range scan
+     * of a primary key of such ids by time.
+     */
+    public static UUID lowestAt(java.time.Instant time) {
+        return new UUID((time.toEpochMilli() << 16) | 0x7000L, 0x8000000000000000L);
+    }
 }

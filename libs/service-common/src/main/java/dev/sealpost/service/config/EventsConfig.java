@@ -6,7 +6,7 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
 /** Where security events go. Environment: SEALPOST_EVENTS_TOPIC, SEALPOST_EVENTS_READINESS_TIMEOUT,
- * SEALPOST_EVENTS_RELAY_INTERVAL, SEALPOST_EVENTS_RELAY_BATCH_SIZE. */
+ * SEALPOST_EVENTS_RELAY_INTERVAL, SEALPOST_EVENTS_RELAY_BATCH_SIZE, SEALPOST_EVENTS_OUTBOX_RETENTION. */
 @ConfigMapping(prefix = "sealpost.events")
 public interface EventsConfig {
 
@@ -25,4 +25,11 @@ public interface EventsConfig {
     /** Events published per relay transaction. */
     @WithDefault("200")
     int relayBatchSize();
+
+    /**
+     * How long a published event stays in the outbox table before {@code OutboxRetention} deletes it
+     * (SEALPOST_EVENTS_OUTBOX_RETENTION): Kafka and audit-service hold it from then on.
+     */
+    @WithDefault("1h")
+    Duration outboxRetention();
 }
