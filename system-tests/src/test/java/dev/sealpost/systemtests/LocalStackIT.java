@@ -58,6 +58,8 @@ class LocalStackIT {
     private static boolean stackStopped;
     /** Real access tokens (password + TOTP) from test 2, reused: a TOTP code counts once. */
     private static final Map<String, String> TOKENS = new HashMap<>();
+    /** The 30-s TOTP window of each user's last sign-in: Keycloak refuses a code twice, so a new sign-in waits for the next. */
+    private static final Map<String, Long> TOTP_WINDOW_USED = new HashMap<>();
 
     @BeforeAll
     static void startStack() throws Exception {
@@ -290,6 +292,10 @@ class LocalStackIT {
     void aPassportKeyRotationDuringSixtySecondsOfLoadFailsNoRequest() throws Exception {
         String gateway = "http://127.0.0.1:" + PORTS.get("GATEWAY");
         String keys = "http://127.0.0.1:" + servicePort("key-service");
+        // a fresh token for the minute of load; its TOTP code must come from a window not used before
+        long usedWindow = TOTP_WINDOW_USED.getOrDefault("bob", 0L);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(35)).pollInterval(Duration.ofMillis(500))
+                .until(() -> java.time.Instant.now().getEpochSecond() / 30 > usedWindow);
         Result signIn = sealpost(Duration.ofMinutes(1), "token", "bob");
         assertEquals(0, signIn.exitCode(), signIn.output());
         String bob = signIn.output().strip().lines().reduce((first, second) -> second).orElseThrow();
@@ -441,7 +447,9 @@ class LocalStackIT {
     }
 
     private static void assertToken(String user, String realm) throws Exception {
+        TOTP_WINDOW_USED.put(user, java.time.Instant.now().getEpochSecond() / 30);
         Result token = sealpost(Duration.ofMinutes(1), "token", user);
+        TOTP_WINDOW_USED.put(user, java.time.Instant.now().getEpochSecond() / 30);
         assertEquals(0, token.exitCode(), token.output());
         String jwt = token.output().strip().lines().reduce((first, second) -> second).orElseThrow();
         TOKENS.put(user, jwt);
