@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -139,7 +140,7 @@ public class OpenApiAggregator {
         return new JsonObject()
                 .put("openapi", version)
                 .put("info", new JsonObject().put("title", "Sealpost API").put("version", "0.1.0").put("description", description))
-                .put("security", new io.vertx.core.json.JsonArray().add(new JsonObject().put("keycloak", new io.vertx.core.json.JsonArray())))
+                .put("security", new JsonArray().add(new JsonObject().put("keycloak", new JsonArray())))
                 .put("paths", paths)
                 .put("components", new JsonObject().put("schemas", schemas).put("securitySchemes", securitySchemes));
     }

@@ -139,7 +139,8 @@ public class ServiceRoutes {
                     if (policy == null) {
                         throw new Refused(TokenRejection.UNKNOWN_ISSUER); // fail closed: a tenant without a policy
                     }
-                    if (policy.requireSecondFactor() && !SecondFactor.provenBy(token)) {
+                    boolean secondFactor = SecondFactor.provenBy(token);
+                    if (policy.requireSecondFactor() && !secondFactor) {
                         throw new Refused(TokenRejection.SECOND_FACTOR_MISSING, tenant, user);
                     }
                     OptionalLong wait = limits.tryConsume(RateLimit.PER_USER, token.getIssuer() + "\n" + token.getSubject());
@@ -149,7 +150,7 @@ public class ServiceRoutes {
                     if (!access.signedIn(tenant, user, token.getClaim("sid"), client)) {
                         throw new EventsUnavailable();
                     }
-                    return passports.passport(identityOf(identity), audience)
+                    return passports.passport(identityOf(identity, tenant, secondFactor), audience)
                             .onFailure().transform(failure -> new PassportFailed(failure, tenant, user));
                 })
                 .subscribe().with(passport -> {
@@ -161,13 +162,13 @@ public class ServiceRoutes {
                 });
     }
 
-    private static PassportClient.Identity identityOf(SecurityIdentity identity) {
+    private static PassportClient.Identity identityOf(SecurityIdentity identity, String tenant, boolean secondFactor) {
         JsonWebToken token = (JsonWebToken) identity.getPrincipal();
         Boolean emailVerified = token.getClaim("email_verified");
         // the address travels only as Keycloak verified it; identity is (issuer, subject), never the e-mail
         String address = Boolean.TRUE.equals(emailVerified) ? token.getClaim("email") : null;
-        return new PassportClient.Identity(identity.getAttribute("tenant-id"), token.getIssuer(), token.getSubject(),
-                List.copyOf(identity.getRoles()), SecondFactor.provenBy(token) ? "2fa" : "password", address);
+        return new PassportClient.Identity(tenant, token.getIssuer(), token.getSubject(),
+                List.copyOf(identity.getRoles()), secondFactor ? "2fa" : "password", address);
     }
 
     /** Records the refusal (or answers 503 if it cannot be recorded), then answers with a problem. */
@@ -216,33 +217,36 @@ public class ServiceRoutes {
         Problems.send(context, 503, "Service Unavailable", "security events cannot be recorded right now; retry later");
     }
 
+    /** A request refused for a reason that goes into the log of this tenant and user (no stack trace: it is not an error). */
+    private abstract static class AttributedRefusal extends RuntimeException {
+        final String tenant;
+        final SecurityEvent.Actor user;
+
+        AttributedRefusal(String message, Throwable cause, String tenant, SecurityEvent.Actor user) {
+            super(message, cause, false, false);
+            this.tenant = tenant;
+            this.user = user;
+        }
+    }
+
     /** A token refused: by quarkus-oidc (untrusted, unattributed) or by the 2FA policy (a trusted user). */
-    private static final class Refused extends RuntimeException {
+    private static final class Refused extends AttributedRefusal {
         private final TokenRejection rejection;
-        private final String tenant;
-        private final SecurityEvent.Actor user;
 
         Refused(TokenRejection rejection) {
             this(rejection, SecurityEvent.UNATTRIBUTED_TENANT, SecurityEvent.Actor.UNVERIFIED);
         }
 
         Refused(TokenRejection rejection, String tenant, SecurityEvent.Actor user) {
-            super(rejection.reason(), null, false, false);
+            super(rejection.reason(), null, tenant, user);
             this.rejection = rejection;
-            this.tenant = tenant;
-            this.user = user;
         }
     }
 
     /** key-service gave no passport: refused it (4xx) or could not be reached. */
-    private static final class PassportFailed extends RuntimeException {
-        private final String tenant;
-        private final SecurityEvent.Actor user;
-
+    private static final class PassportFailed extends AttributedRefusal {
         PassportFailed(Throwable cause, String tenant, SecurityEvent.Actor user) {
-            super("passport", cause, false, false);
-            this.tenant = tenant;
-            this.user = user;
+            super("passport", cause, tenant, user);
         }
 
         boolean refusedByKeyService() {
@@ -263,16 +267,12 @@ public class ServiceRoutes {
     }
 
     /** A user over their limit, found after the token was checked. */
-    private static final class RateLimited extends RuntimeException {
+    private static final class RateLimited extends AttributedRefusal {
         private final long retryAfterSeconds;
-        private final String tenant;
-        private final SecurityEvent.Actor user;
 
         RateLimited(long retryAfterSeconds, String tenant, SecurityEvent.Actor user) {
-            super("rate limited", null, false, false);
+            super("rate limited", null, tenant, user);
             this.retryAfterSeconds = retryAfterSeconds;
-            this.tenant = tenant;
-            this.user = user;
         }
     }
 
