@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -95,6 +96,29 @@ public final class PassportVerifier {
     private record TenantKeys(Map<String, PublicKey> byKeyId, Instant fetchedAt) {
     }
 
+    /**
+     * The passport, if it can be judged without network I/O: it was verified before and its
+     * tenant's keys were fetched within maxKeyAge. Empty when {@link #verify} would have to fetch
+     * the JWKS or check a signature — call that one, on a thread that may block. Never blocks, so
+     * an event-loop thread may call it; a revoked or withdrawn key is refused here as in verify.
+     */
+    public Optional<Passport> verifyWithoutFetching(String token) throws PassportException {
+        Passport cached = token == null ? null : verified.get(token);
+        if (cached == null) {
+            return Optional.empty();
+        }
+        TenantTrust tenant = tenantsByIssuer.get(cached.issuer());
+        TenantKeys known = tenant == null ? null : keysByTenant.get(tenant.tenant());
+        if (known == null || isStale(known) || !isUnexpired(cached)) {
+            return Optional.empty();
+        }
+        if (revokedKeyIds.contains(cached.keyId()) || !known.byKeyId().containsKey(cached.keyId())) {
+            verified.remove(token);
+            throw new PassportException(PassportException.Reason.UNKNOWN_KEY);
+        }
+        return Optional.of(cached);
+    }
+
     public Passport verify(String token) throws PassportException {
         if (token == null || token.isEmpty()) {
             throw new PassportException(PassportException.Reason.MALFORMED);
@@ -108,7 +132,7 @@ public final class PassportVerifier {
                 verified.remove(token);
                 throw new PassportException(PassportException.Reason.UNKNOWN_KEY);
             }
-            if (clock.instant().isBefore(cached.expiresAt().plusSeconds(PassportClaims.CLOCK_SKEW_SECONDS))) {
+            if (isUnexpired(cached)) {
                 return cached;
             }
             verified.remove(token);
@@ -245,10 +269,18 @@ public final class PassportVerifier {
     /** The tenant's keys, fetched again first if they are older than maxKeyAge (or were never fetched). */
     private TenantKeys currentKeys(TenantTrust tenant) throws PassportException {
         TenantKeys known = keysByTenant.get(tenant.tenant());
-        if (known == null || known.fetchedAt().plus(maxKeyAge).isBefore(clock.instant())) {
+        if (known == null || isStale(known)) {
             return refresh(tenant, known);
         }
         return known;
+    }
+
+    private boolean isStale(TenantKeys keys) {
+        return keys.fetchedAt().plus(maxKeyAge).isBefore(clock.instant());
+    }
+
+    private boolean isUnexpired(Passport passport) {
+        return clock.instant().isBefore(passport.expiresAt().plusSeconds(PassportClaims.CLOCK_SKEW_SECONDS));
     }
 
     private PublicKey keyFor(TenantTrust tenant, String keyId) throws PassportException {

@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The Storm-0558 suite at the verifier: every forged, confused or stale passport is refused with the
@@ -331,6 +332,32 @@ class PassportVerifierTest {
         jws.setHeader("typ", "JWT");
         jws.setKey(consumerKey.getPrivate());
         assertRefused(PassportException.Reason.MALFORMED, assertDoesNotThrowSerialize(jws));
+    }
+
+    @Test
+    void withoutFetchingOnlyFreshlyKeyedCachedPassportsAreAnswered() throws Exception {
+        Instant[] now = {Instant.now()};
+        PassportVerifier timed = new PassportVerifier(AUDIENCE, List.of(consumer), JwksSource.http(), settableClock(now),
+                Duration.ofSeconds(30), Duration.ofSeconds(60));
+        String token = valid();
+        assertTrue(timed.verifyWithoutFetching(token).isEmpty(), "never verified: the caller must take the blocking path");
+        assertTrue(timed.verifyWithoutFetching(null).isEmpty());
+        timed.verify(token);
+        long fetches = timed.jwksFetches();
+        assertEquals("consumer-k1", timed.verifyWithoutFetching(token).orElseThrow().keyId());
+        now[0] = now[0].plusSeconds(61);
+        assertTrue(timed.verifyWithoutFetching(token).isEmpty(), "keys older than the max key age need a fetch first");
+        assertEquals(fetches, timed.jwksFetches(), "the non-blocking path never fetches");
+        timed.verify(token);
+        assertTrue(timed.verifyWithoutFetching(token).isPresent());
+        timed.revoke("consumer-k1");
+        assertTrue(timed.verifyWithoutFetching(token).isEmpty(), "a revoked key's passports leave the cache");
+        assertEquals(PassportException.Reason.UNKNOWN_KEY, assertThrows(PassportException.class, () -> timed.verify(token)).reason());
+        String another = PassportSigner.sign(claims(consumer, "consumer", AUDIENCE, now[0], Duration.ofMinutes(5)), "consumer-k1",
+                consumerKey.getPrivate(), "jti-2");
+        assertThrows(PassportException.class, () -> timed.verify(another));
+        now[0] = now[0].plusSeconds(300 + 61);
+        assertTrue(timed.verifyWithoutFetching(token).isEmpty(), "an expired passport is left to the full check, which refuses it");
     }
 
     @Test

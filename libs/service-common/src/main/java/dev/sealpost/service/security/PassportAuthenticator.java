@@ -6,15 +6,20 @@ import dev.sealpost.passport.PassportException;
 import dev.sealpost.passport.PassportVerifier;
 import dev.sealpost.passport.TenantTrust;
 import dev.sealpost.service.rest.ProblemException;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Turns an {@code Authorization: Bearer} passport into a verified {@link Passport}, or a 401
- * problem. Blocking when the tenant's JWKS has to be fetched: call it from a worker thread.
+ * problem. {@link #require} blocks when the tenant's JWKS has to be fetched: call it from a worker
+ * thread. {@link #authenticate} may be called on the event loop: a passport seen before, under keys
+ * fetched recently, is answered at once; anything else is verified on a worker thread.
  */
 @ApplicationScoped
 public class PassportAuthenticator {
@@ -30,17 +35,38 @@ public class PassportAuthenticator {
     }
 
     public Passport require(String authorization) {
-        if (verifier == null) {
-            throw new IllegalStateException("sealpost.passport.audience is not configured for this service");
-        }
-        if (authorization == null || !authorization.startsWith("Bearer ")) {
-            throw unauthorized();
-        }
         try {
-            return verifier.verify(authorization.substring(7).trim());
+            return verifier().verify(bearer(authorization));
         } catch (PassportException e) {
             throw unauthorized();
         }
+    }
+
+    /** The verified passport without blocking the calling thread; a failure is the 401 problem. */
+    public Uni<Passport> authenticate(String authorization) {
+        try {
+            Optional<Passport> known = verifier().verifyWithoutFetching(bearer(authorization));
+            if (known.isPresent()) {
+                return Uni.createFrom().item(known.get());
+            }
+        } catch (PassportException | ProblemException e) {
+            return Uni.createFrom().failure(unauthorized());
+        }
+        return Uni.createFrom().item(() -> require(authorization)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    private PassportVerifier verifier() {
+        if (verifier == null) {
+            throw new IllegalStateException("sealpost.passport.audience is not configured for this service");
+        }
+        return verifier;
+    }
+
+    private static String bearer(String authorization) {
+        if (authorization == null || !authorization.startsWith("Bearer ")) {
+            throw unauthorized();
+        }
+        return authorization.substring(7).trim();
     }
 
     /** Stops accepting a signing key at once (a revocation event arrived). */
