@@ -7,6 +7,8 @@
 #   ./sealpost status   what runs, with its health
 #   ./sealpost logs [component] [-f]
 #   ./sealpost token USER   print an access token for a demo user (alice, bob, carol, dave)
+#   ./sealpost cli ARGS...  the sealpost CLI against this stack (`./sealpost cli demo`, `./sealpost cli --help`);
+#                           its client state (keys, pinned contacts, tree heads) lives in $SEALPOST_HOME/client
 #
 # Environment (defaults in brackets): SEALPOST_HOME [.sealpost], SEALPOST_PG_PORT [15432],
 # SEALPOST_KAFKA_PORT [19092], SEALPOST_KAFKA_CONTROLLER_PORT [19093], SEALPOST_KEYCLOAK_PORT [18080],
@@ -461,6 +463,20 @@ cmd_logs() {
   if [[ $follow == -f ]]; then tail -n 100 -f "$LOGS/$name.log"; else tail -n 200 "$LOGS/$name.log"; fi
 }
 
+cmd_cli() {
+  load_ports
+  local jar="$ROOT/client/target/sealpost-client.jar"
+  if [[ ! -f $jar ]]; then
+    say "building the client (first run only)" >&2
+    (cd "$ROOT" && ./mvnw -B -q -DskipTests package -pl client -am) >&2
+  fi
+  # the client's pins and tree heads belong to this stack's key directory: kept beside it, reset with it
+  SEALPOST_CLIENT_HOME=${SEALPOST_CLIENT_HOME:-$HOME_DIR/client} \
+  SEALPOST_GATEWAY_URL=${SEALPOST_GATEWAY_URL:-http://127.0.0.1:$GATEWAY_PORT} \
+  SEALPOST_KEYCLOAK_URL=${SEALPOST_KEYCLOAK_URL:-http://localhost:$KEYCLOAK_PORT} \
+    exec java -jar "$jar" "$@"
+}
+
 cmd_token() {
   load_ports
   [[ -n ${1:-} ]] || die "usage: ./sealpost token USER"
@@ -473,5 +489,6 @@ case ${1:-} in
   status) cmd_status ;;
   logs) shift; cmd_logs "$@" ;;
   token) shift; cmd_token "$@" ;;
-  *) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  cli) shift; cmd_cli "$@" ;;
+  *) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

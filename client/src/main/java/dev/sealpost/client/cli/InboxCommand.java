@@ -1,0 +1,52 @@
+package dev.sealpost.client.cli;
+
+import dev.sealpost.client.ClientException;
+import dev.sealpost.client.mail.MailClient;
+import dev.sealpost.client.mail.MessageSummary;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "inbox", description = "List a folder (newest first). Subjects are sealed: `sealpost read ID` opens a message.")
+final class InboxCommand implements Callable<Integer> {
+
+    @ParentCommand
+    SealpostCli cli;
+
+    @Option(names = "--folder", defaultValue = "inbox", description = "inbox, sent, drafts, trash, archive or one of yours (default inbox)")
+    String folder;
+
+    @Option(names = "--limit", defaultValue = "50", description = "At most this many (1..200)")
+    int limit;
+
+    @Option(names = "--after", description = "The cursor printed under the previous page")
+    String after;
+
+    @Override
+    public Integer call() throws ClientException {
+        Terminal terminal = cli.terminal();
+        MailClient.Page page = cli.signedIn().mail().list(folder, limit, after);
+        if (terminal.json()) {
+            terminal.printJson(page);
+            return 0;
+        }
+        if (page.messages().isEmpty()) {
+            terminal.line("No messages in " + folder + ".");
+            return 0;
+        }
+        terminal.table(List.of("ID", "FROM", "TO", "RECEIVED", "SIZE", "FLAGS"), page.messages().stream().map(InboxCommand::row).toList());
+        if (page.next() != null) {
+            terminal.line("more: sealpost inbox --folder " + folder + " --after " + page.next());
+        }
+        return 0;
+    }
+
+    private static List<String> row(MessageSummary message) {
+        return List.of(message.id().toString(), message.senderAddress(), String.join(", ", message.recipientAddresses()),
+                String.valueOf(message.receivedAt()), Terminal.human(message.sizeBytes()),
+                (message.seen() ? "" : "new ") + (message.flagged() ? "flagged" : ""));
+    }
+}

@@ -1,0 +1,83 @@
+package dev.sealpost.client.cli;
+
+import dev.sealpost.client.ClientException;
+import dev.sealpost.client.Sealpost;
+import dev.sealpost.client.mail.Draft;
+import dev.sealpost.client.mail.MailClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "send", description = {"Seal a message on this machine and send it.",
+        "Every recipient's key is checked against the transparency log and your pinned fingerprints first;",
+        "a changed key stops the send until you accept it (sealpost keys accept)."})
+final class SendCommand implements Callable<Integer> {
+
+    /** Bars appear for messages from this size on. */
+    private static final long PROGRESS_FROM_BYTES = 1024 * 1024;
+    private static final long MAX_BODY_FROM_STDIN = 25L * 1024 * 1024;
+
+    @ParentCommand
+    SealpostCli cli;
+
+    @Option(names = "--to", required = true, description = "Recipient address (repeat for more, at most 64)")
+    List<String> to = new ArrayList<>();
+
+    @Option(names = "--subject", required = true, description = "Subject (sealed like the body)")
+    String subject;
+
+    @Option(names = "--body-file", description = "Body from this file (default: standard input)")
+    Path bodyFile;
+
+    @Option(names = "--attach", description = "Attach a file (repeat for more)")
+    List<Path> attachments = new ArrayList<>();
+
+    @Mixin
+    KeysCommand.PassphraseOption passphrase = new KeysCommand.PassphraseOption();
+
+    @Override
+    public Integer call() throws ClientException {
+        Terminal terminal = cli.terminal();
+        Sealpost client = cli.signedIn();
+        byte[] body = readBody();
+        for (Path attachment : attachments) {
+            if (!Files.isRegularFile(attachment)) {
+                throw new ClientException.LocalState("no such file to attach: " + attachment);
+            }
+        }
+        MailClient mail = client.mail();
+        // keys are checked before the passphrase is even asked: a changed key stops here
+        mail.recipients(to);
+        MailClient.Sent sent = mail.send(new Draft(to, subject, body, attachments), client.unlock(passphrase.read(terminal)),
+                terminal.progressBar(PROGRESS_FROM_BYTES));
+        if (terminal.json()) {
+            terminal.printJson(sent);
+        } else {
+            terminal.line("Sent " + sent.messageId() + " to " + sent.recipients() + " recipient(s)");
+        }
+        return 0;
+    }
+
+    private byte[] readBody() throws ClientException {
+        try {
+            if (bodyFile != null) {
+                return Files.readAllBytes(bodyFile);
+            }
+            byte[] body = System.in.readNBytes((int) MAX_BODY_FROM_STDIN + 1);
+            if (body.length > MAX_BODY_FROM_STDIN) {
+                throw new ClientException.LocalState("the body is larger than 25 MiB; attach it as a file instead");
+            }
+            return body;
+        } catch (IOException e) {
+            throw new ClientException.LocalState("cannot read the body: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,284 @@
+package dev.sealpost.client.mail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sealpost.client.ClientException;
+import dev.sealpost.client.http.ApiHttp;
+import dev.sealpost.client.keys.ContactPins;
+import dev.sealpost.client.keys.KeyDirectory;
+import dev.sealpost.client.keys.VerifiedBundle;
+import dev.sealpost.client.state.ClientHome;
+import dev.sealpost.crypto.CryptoException;
+import dev.sealpost.crypto.Envelope;
+import dev.sealpost.crypto.EnvelopeContent;
+import dev.sealpost.crypto.EnvelopeHeader;
+import dev.sealpost.crypto.OpenedEnvelope;
+import dev.sealpost.crypto.PartSource;
+import dev.sealpost.crypto.PrivateKeys;
+import dev.sealpost.crypto.PublicBundle;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Mail as the user sees it; sealing and opening happen here, on the client. A send looks up every
+ * recipient in the key directory (verified against the log, checked against the pinned
+ * fingerprints) and seals once for all of them and for the sender (so the sent copy can be read);
+ * a read verifies the sender's hybrid signature with the sender's logged key before it shows
+ * anything.
+ */
+public final class MailClient {
+
+    /** As the mail-service allows; checked here first so a user is told before sealing. */
+    public static final int MAX_RECIPIENTS = 64;
+    public static final int MAX_PAGE = 200;
+    /** How many earlier key versions of a sender are tried for an older message. */
+    private static final int SENDER_VERSIONS_BACK = 16;
+
+    private final ApiHttp api;
+    private final KeyDirectory directory;
+    private final ContactPins pins;
+    private final String ownAddress;
+
+    public MailClient(ApiHttp api, KeyDirectory directory, ContactPins pins, String ownAddress) {
+        this.api = api;
+        this.directory = directory;
+        this.pins = pins;
+        this.ownAddress = ownAddress;
+    }
+
+    public record Sent(UUID messageId, int recipients, boolean replayed) {
+    }
+
+    public record Page(List<MessageSummary> messages, String next) {
+    }
+
+    public record Quota(String address, long usedBytes, long quotaBytes) {
+    }
+
+    /** Every recipient checked (directory, log, pin) before anything is sealed or sent. */
+    public List<VerifiedBundle> recipients(List<String> to) throws ClientException {
+        Set<String> addresses = new LinkedHashSet<>();
+        for (String address : to) {
+            addresses.add(ClientHome.normalize(address));
+        }
+        if (addresses.isEmpty() || addresses.size() > MAX_RECIPIENTS) {
+            throw new ClientException.LocalState("between 1 and " + MAX_RECIPIENTS + " recipients");
+        }
+        List<VerifiedBundle> bundles = new ArrayList<>();
+        for (String address : addresses) {
+            VerifiedBundle bundle = directory.lookup(address);
+            if (!address.equals(ownAddress)) {
+                pins.check(bundle);
+            }
+            bundles.add(bundle);
+        }
+        return bundles;
+    }
+
+    public Sent send(Draft draft, PrivateKeys sender, Progress progress) throws ClientException {
+        List<VerifiedBundle> recipients = recipients(draft.to());
+        VerifiedBundle self = directory.lookup(ownAddress);
+        if (!self.fingerprint().equals(sender.publicBundle().fingerprint())) {
+            throw new ClientException.LocalState("the directory's key of " + ownAddress + " is not this client's key: publish it "
+                    + "(`sealpost keys init`) or restore the matching keys first");
+        }
+        List<PublicBundle> sealTo = new ArrayList<>();
+        recipients.forEach(recipient -> sealTo.add(recipient.bundle()));
+        if (recipients.stream().noneMatch(recipient -> recipient.address().equals(ownAddress))) {
+            sealTo.add(self.bundle());
+        }
+        EnvelopeContent.Builder content = EnvelopeContent.builder().subject(draft.subject()).body(draft.body());
+        long total = draft.body().length;
+        try {
+            for (Path attachment : draft.attachments()) {
+                content.attachment(PartSource.ofFile(attachment));
+                total += Files.size(attachment);
+            }
+        } catch (IOException e) {
+            throw new ClientException.LocalState("cannot read an attachment: " + e.getMessage(), e);
+        }
+        Path sealed = null;
+        try {
+            sealed = Files.createTempFile("sealpost-", ".spen");
+            long plaintextBytes = total;
+            try (OutputStream out = new CountingOutputStream(Files.newOutputStream(sealed),
+                    written -> progress.update("sealing", Math.min(written, plaintextBytes), plaintextBytes))) {
+                Envelope.seal(content.build(), sealTo, sender, out);
+            }
+            long size = Files.size(sealed);
+            Path upload = sealed;
+            HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
+                try {
+                    return new CountingInputStream(Files.newInputStream(upload), read -> progress.update("uploading", read, size));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }), size);
+            StringBuilder path = new StringBuilder("/api/mail/messages?");
+            for (VerifiedBundle recipient : recipients) {
+                path.append(path.charAt(path.length() - 1) == '?' ? "" : "&").append("to=").append(ApiHttp.segment(recipient.address()));
+            }
+            JsonNode answer = api.post(path.toString(), body, "application/octet-stream",
+                    Map.of("Idempotency-Key", UUID.randomUUID().toString()));
+            return new Sent(UUID.fromString(answer.path("messageId").asText()), answer.path("recipients").asInt(),
+                    answer.path("replayed").asBoolean());
+        } catch (IOException e) {
+            throw new ClientException.LocalState("cannot seal the message: " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(sealed);
+        }
+    }
+
+    public List<String> folders() throws ClientException {
+        List<String> folders = new ArrayList<>();
+        api.getJson("/api/mail/folders").forEach(folder -> folders.add(folder.asText()));
+        return folders;
+    }
+
+    public Page list(String folder, int limit, String after) throws ClientException {
+        JsonNode page = api.getJson("/api/mail/folders/" + ApiHttp.segment(folder) + "/messages"
+                + ApiHttp.query(queryOf("limit", Math.min(Math.max(limit, 1), MAX_PAGE), "after", after)));
+        List<MessageSummary> messages = new ArrayList<>();
+        for (JsonNode message : page.path("messages")) {
+            messages.add(ApiHttp.JSON.convertValue(message, MessageSummary.class));
+        }
+        return new Page(messages, page.hasNonNull("next") ? page.get("next").asText() : null);
+    }
+
+    public MessageSummary summary(UUID id) throws ClientException {
+        return ApiHttp.JSON.convertValue(api.getJson("/api/mail/messages/" + id), MessageSummary.class);
+    }
+
+    /** Fetches, verifies and decrypts one message; marks it seen only after it opened. */
+    public OpenedMessage read(UUID id, PrivateKeys me) throws ClientException {
+        MessageSummary summary = summary(id);
+        byte[] envelope = api.getBytes("/api/mail/messages/" + id + "/envelope");
+        try {
+            EnvelopeHeader header = EnvelopeHeader.parse(envelope);
+            VerifiedBundle sender = directory.lookupByFingerprint(summary.senderAddress(), header.sender(), SENDER_VERSIONS_BACK);
+            OpenedEnvelope opened = Envelope.open(envelope, me, sender.bundle());
+            if (!summary.seen()) {
+                flags(id, true, null);
+            }
+            return new OpenedMessage(summary, opened.subject(), opened.body(), opened.attachments(), sender.fingerprint().toHex(),
+                    sender.version());
+        } catch (CryptoException e) {
+            throw new ClientException.Unopenable("message " + id + " cannot be opened: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    public void flags(UUID id, Boolean seen, Boolean flagged) throws ClientException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("seen", seen);
+        body.put("flagged", flagged);
+        api.sendJson("PATCH", "/api/mail/messages/" + id, body);
+    }
+
+    public void move(UUID id, String folder) throws ClientException {
+        api.sendJson("POST", "/api/mail/messages/" + id + "/move", Map.of("folder", folder));
+    }
+
+    /** To the trash; from the trash, for good. */
+    public void delete(UUID id) throws ClientException {
+        api.sendJson("DELETE", "/api/mail/messages/" + id, null);
+    }
+
+    public Quota quota() throws ClientException {
+        return ApiHttp.JSON.convertValue(api.getJson("/api/mail/quota"), Quota.class);
+    }
+
+    private static Map<String, Object> queryOf(Object... keysAndValues) {
+        Map<String, Object> query = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            query.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return query;
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // a temporary file of ciphertext only; the OS cleans its temp directory
+            }
+        }
+    }
+
+    /** Reports bytes written, at most every 256 KiB, so a bar moves without flooding the terminal. */
+    private static final class CountingOutputStream extends FilterOutputStream {
+        private final java.util.function.LongConsumer report;
+        private long count;
+        private long reported;
+
+        CountingOutputStream(OutputStream out, java.util.function.LongConsumer report) {
+            super(out);
+            this.report = report;
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            out.write(bytes, offset, length);
+            count += length;
+            if (count - reported >= 256 * 1024) {
+                reported = count;
+                report.accept(count);
+            }
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void close() throws IOException {
+            report.accept(count);
+            super.close();
+        }
+    }
+
+    private static final class CountingInputStream extends java.io.FilterInputStream {
+        private final java.util.function.LongConsumer report;
+        private long count;
+        private long reported;
+
+        CountingInputStream(InputStream in, java.util.function.LongConsumer report) {
+            super(in);
+            this.report = report;
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) throws IOException {
+            int read = in.read(bytes, offset, length);
+            if (read > 0) {
+                count += read;
+                if (count - reported >= 256 * 1024) {
+                    reported = count;
+                    report.accept(count);
+                }
+            } else if (read < 0) {
+                report.accept(count);
+            }
+            return read;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+    }
+}
