@@ -111,6 +111,7 @@ class GatewayRoutingTest {
             assertEquals(SecurityEventType.SIGN_IN_FAILED, event.type());
             assertEquals(SecurityEvent.UNATTRIBUTED_TENANT, event.tenant(), "an untrusted token names no tenant");
             assertEquals(SecurityEvent.Actor.UNVERIFIED, event.actor());
+            assertEquals(null, event.owner(), "an untrusted token lands in nobody's own log");
             assertEquals("127.0.0.1", event.sourceIp());
             reasonByRequest.put(event.requestId().substring(run.length() + 1), event.reason());
             assertFalse(json.contains(unsigned.substring(0, 20)) || json.contains("not-a-token"), "no token in the event: " + json);

@@ -2,6 +2,19 @@ package dev.sealpost.systemtests;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sealpost.client.ClientException;
+import dev.sealpost.client.ClientSettings;
+import dev.sealpost.client.Sealpost;
+import dev.sealpost.client.auth.Totp;
+import dev.sealpost.client.cli.SealpostCli;
+import dev.sealpost.client.mail.Draft;
+import dev.sealpost.client.mail.MailClient;
+import dev.sealpost.client.mail.MessageSummary;
+import dev.sealpost.client.mail.OpenedMessage;
+import dev.sealpost.client.mail.Progress;
+import dev.sealpost.client.state.ClientHome;
+import dev.sealpost.crypto.PrivateKeys;
+import dev.sealpost.crypto.PublicBundle;
 import dev.sealpost.testing.LoopbackPorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,6 +91,9 @@ class LocalStackIT {
         for (String component : COMPONENTS) {
             PIDS.put(component, Long.parseLong(Files.readString(home.resolve("run/" + component + ".pid")).trim()));
         }
+        // `up` signed alice and carol in: their current codes are spent
+        TOTP_WINDOW_USED.put("alice", java.time.Instant.now().getEpochSecond() / 30);
+        TOTP_WINDOW_USED.put("carol", java.time.Instant.now().getEpochSecond() / 30);
     }
 
     @AfterAll
@@ -431,8 +447,216 @@ class LocalStackIT {
                 .map(line -> line.substring(name.length() + 1)).findFirst().orElseThrow();
     }
 
+    // ------------------------------------------------------------------ the SDK and the CLI (issue 8)
+
+    /** The demo users of deploy/local/keycloak: address, password, TOTP secret. */
+    private static final Map<String, String[]> DEMO_USERS = Map.of(
+            "alice", new String[] {"alice@sealpost.test", "alice-demo-passphrase", "alice-demo-totp-key!"},
+            "bob", new String[] {"bob@sealpost.test", "bob-demo-passphrase", "bob-demo-totp-key!!!"},
+            "carol", new String[] {"carol@acme.test", "carol-demo-passphrase", "carol-demo-totp-key!"},
+            "dave", new String[] {"dave@acme.test", "dave-demo-passphrase", "dave-demo-totp-key!!"});
+    private static final String CANARY = "canary-" + java.util.UUID.randomUUID();
+    private static String sentMessageId;
+
+    private static ClientSettings clientSettings() {
+        return new ClientSettings(URI.create("http://127.0.0.1:" + PORTS.get("GATEWAY")), URI.create("http://localhost:" + PORTS.get("KEYCLOAK")),
+                ClientSettings.LOCAL_REALMS);
+    }
+
+    private static ClientHome clientHome() {
+        return new ClientHome(home.resolve("client-state"));
+    }
+
+    private static char[] keyPassphrase(String user) {
+        return ("key passphrase of " + user).toCharArray();
+    }
+
+    /** A TOTP code from a 30-s window this user has not signed in with yet (Keycloak refuses a code twice). */
+    private static String freshTotp(String user) {
+        long usedWindow = TOTP_WINDOW_USED.getOrDefault(user, 0L);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(35)).pollInterval(Duration.ofMillis(500))
+                .until(() -> java.time.Instant.now().getEpochSecond() / 30 > usedWindow);
+        java.time.Instant now = java.time.Instant.now();
+        TOTP_WINDOW_USED.put(user, now.getEpochSecond() / 30);
+        return Totp.code(DEMO_USERS.get(user)[2].getBytes(StandardCharsets.UTF_8), now);
+    }
+
+    private static Sealpost signedIn(String user) throws Exception {
+        String[] demo = DEMO_USERS.get(user);
+        Sealpost client = Sealpost.forAddress(clientSettings(), clientHome(), demo[0]);
+        client.signInWithPassword(user, demo[1].toCharArray(), freshTotp(user));
+        return client;
+    }
+
+    private record CliResult(int exitCode, String out, String err) {
+    }
+
+    /** The CLI exactly as `sealpost ARGS` runs it, against this stack and the test's client state. */
+    private static CliResult cli(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int exit = SealpostCli.run(args, new java.io.PrintWriter(out), new java.io.PrintWriter(err), clientSettings(), clientHome());
+        return new CliResult(exit, out.toString(), err.toString());
+    }
+
+    private static Path secretFile(String name, char[] secret) throws IOException {
+        Path file = home.resolve(name);
+        Files.writeString(file, new String(secret));
+        return file;
+    }
+
+    @Test
+    @Order(7)
+    void aliceSealsForBobAndCarolWhoOpenItAndNoPlaintextReachesAnyServerTableTopicOrLog() throws Exception {
+        Sealpost alice = signedIn("alice");
+        Sealpost bob = signedIn("bob");
+        Sealpost carol = signedIn("carol");
+        for (var user : Map.of("alice", alice, "bob", bob, "carol", carol).entrySet()) {
+            user.getValue().initKeys(keyPassphrase(user.getKey()));
+        }
+        Path attachment = home.resolve("plan.txt");
+        Files.writeString(attachment, CANARY + "-attachment\n" + "the plan, line after line\n".repeat(4_000));
+        String subject = CANARY + "-subject";
+        byte[] body = (CANARY + "-body: only bob and carol can read this").getBytes(StandardCharsets.UTF_8);
+        MailClient.Sent sent = alice.mail().send(new Draft(List.of("bob@sealpost.test", "carol@acme.test"), subject, body, List.of(attachment)),
+                alice.unlock(keyPassphrase("alice")), Progress.NONE);
+        assertEquals(2, sent.recipients());
+
+        String aliceFingerprint = alice.unlock(keyPassphrase("alice")).publicBundle().fingerprint().toHex();
+        for (var reader : Map.of("bob", bob, "carol", carol).entrySet()) {
+            MessageSummary received = reader.getValue().mail().list("inbox", 10, null).messages().stream()
+                    .filter(message -> message.senderAddress().equals("alice@sealpost.test")).findFirst()
+                    .orElseThrow(() -> new AssertionError(reader.getKey() + " did not receive it"));
+            OpenedMessage opened = reader.getValue().mail().read(received.id(), reader.getValue().unlock(keyPassphrase(reader.getKey())));
+            assertEquals(subject, opened.subject(), reader.getKey());
+            assertTrue(java.util.Arrays.equals(body, opened.body()), reader.getKey());
+            assertEquals(1, opened.attachments().size());
+            assertTrue(java.util.Arrays.equals(Files.readAllBytes(attachment), opened.attachments().get(0)), reader.getKey());
+            assertEquals(aliceFingerprint, opened.senderFingerprint(), "verified with alice's logged key");
+            assertTrue(reader.getValue().mail().summary(received.id()).seen(), "marked seen once opened");
+        }
+        // alice's sent folder holds it, and she can open her own copy
+        MessageSummary sentCopy = alice.mail().list("sent", 10, null).messages().stream()
+                .filter(message -> message.recipientAddresses().containsAll(List.of("bob@sealpost.test", "carol@acme.test"))).findFirst()
+                .orElseThrow(() -> new AssertionError("not in alice's sent folder"));
+        sentMessageId = sentCopy.id().toString();
+        assertEquals(subject, alice.mail().read(sentCopy.id(), alice.unlock(keyPassphrase("alice"))).subject());
+
+        // the canary is in subject, body and attachment: no table, topic or service log may hold it (nor its hex)
+        StackDatabase database = new StackDatabase(PORTS.get("PG"), secret("PG_SUPERUSER_PASSWORD"));
+        assertEquals(List.of(), database.occurrences(List.of(CANARY)), "plaintext in the database");
+        byte[] canary = CANARY.getBytes(StandardCharsets.UTF_8);
+        String canaryHex = java.util.HexFormat.of().formatHex(canary);
+        List<byte[]> records = StackEvents.everyRecordOfEveryTopic(PORTS.get("KAFKA"));
+        assertTrue(records.size() > 10, "the topics were read: " + records.size() + " records");
+        for (byte[] record : records) {
+            String text = new String(record, StandardCharsets.ISO_8859_1);
+            assertFalse(text.contains(CANARY) || text.contains(canaryHex), "plaintext in a Kafka record: " + text);
+        }
+        try (var logs = Files.list(home.resolve("logs"))) {
+            for (Path log : logs.toList()) {
+                String text = new String(Files.readAllBytes(log), StandardCharsets.ISO_8859_1);
+                assertFalse(text.contains(CANARY) || text.contains(canaryHex), "plaintext in " + log.getFileName());
+            }
+        }
+        // the stored envelopes are ciphertext that only the recipients' keys open
+        assertTrue(alice.mail().summary(sentCopy.id()).sizeBytes() > Files.size(attachment));
+    }
+
+    @Test
+    @Order(8)
+    void aBundleReplacedInTheKeyDirectoryDatabaseStopsTheSenderWithTheReason() throws Exception {
+        Sealpost alice = Sealpost.forAddress(clientSettings(), clientHome(), "alice@sealpost.test");
+        clientHome().makeCurrent(alice.profile());
+        StackDatabase database = new StackDatabase(PORTS.get("PG"), secret("PG_SUPERUSER_PASSWORD"));
+        StackDatabase.Bundle original = database.latestBundle("bob@sealpost.test");
+        PublicBundle attackers = PrivateKeys.generate().publicBundle();
+        database.replaceBundle("bob@sealpost.test", new StackDatabase.Bundle(original.version(), attackers.toBytes(),
+                attackers.fingerprint().toBytes()));
+        try {
+            ClientException.DirectoryInconsistent refused = org.junit.jupiter.api.Assertions.assertThrows(
+                    ClientException.DirectoryInconsistent.class, () -> alice.mail().send(new Draft(List.of("bob@sealpost.test"), "hi",
+                            "hello".getBytes(StandardCharsets.UTF_8), List.of()), alice.unlock(keyPassphrase("alice")), Progress.NONE));
+            assertTrue(refused.getMessage().contains("bob@sealpost.test") && refused.getMessage().contains("transparency log"),
+                    refused.getMessage());
+            // the CLI refuses as well, with its own exit code and the reason
+            Path bodyFile = secretFile("body.txt", "hello".toCharArray());
+            CliResult cliSend = cli("send", "--to", "bob@sealpost.test", "--subject", "hi", "--body-file", bodyFile.toString(),
+                    "--passphrase-file", secretFile("alice.key", keyPassphrase("alice")).toString());
+            assertEquals(SealpostCli.DIRECTORY_INCONSISTENT, cliSend.exitCode(), cliSend.out() + cliSend.err());
+            assertTrue(cliSend.err().contains("substituted"), cliSend.err());
+        } finally {
+            database.replaceBundle("bob@sealpost.test", original);
+        }
+        // with the directory honest again, the same send goes through
+        assertEquals(1, alice.mail().send(new Draft(List.of("bob@sealpost.test"), "hi again", "hello".getBytes(StandardCharsets.UTF_8), List.of()),
+                alice.unlock(keyPassphrase("alice")), Progress.NONE).recipients());
+    }
+
     @Test
     @Order(9)
+    void bobReadsHisSecurityLogAndDaveExportsOnlyAcmeEventsThroughTheCli() throws Exception {
+        CliResult login = cli("login", "bob@sealpost.test", "--otp", freshTotp("bob"), "--password-file",
+                secretFile("bob.password", DEMO_USERS.get("bob")[1].toCharArray()).toString());
+        assertEquals(0, login.exitCode(), login.err());
+        // his sign-ins (recorded by the gateway), the mailbox accesses and alice's delivery (by mail-service)
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+            CliResult log = cli("--json", "log", "--limit", "200");
+            assertEquals(0, log.exitCode(), log.err());
+            JsonNode events = JSON.readTree(log.out()).path("events");
+            java.util.Set<String> types = new java.util.HashSet<>();
+            boolean deliveryFromAlice = false;
+            for (JsonNode event : events) {
+                types.add(event.path("type").asText());
+                deliveryFromAlice |= "MESSAGE_RECEIVED".equals(event.path("type").asText())
+                        && "alice@sealpost.test".equals(event.path("actor").path("address").asText());
+            }
+            assertTrue(types.containsAll(List.of("SIGN_IN_SUCCEEDED", "MAILBOX_ACCESSED", "MESSAGE_RECEIVED")), types.toString());
+            assertTrue(deliveryFromAlice, "alice's delivery is in bob's log");
+        });
+        CliResult table = cli("log", "--limit", "50");
+        assertTrue(table.out().contains("MESSAGE_RECEIVED") && table.out().contains("alice@sealpost.test"), table.out());
+
+        CliResult daveLogin = cli("login", "dave@acme.test", "--otp", freshTotp("dave"), "--password-file",
+                secretFile("dave.password", DEMO_USERS.get("dave")[1].toCharArray()).toString());
+        assertEquals(0, daveLogin.exitCode(), daveLogin.err());
+        Path export = home.resolve("acme-events.ocsf.jsonl");
+        CliResult exported = cli("audit", "export", "--format", "ocsf", "--output", export.toString());
+        assertEquals(0, exported.exitCode(), exported.err());
+        List<String> lines = Files.readAllLines(export);
+        assertFalse(lines.isEmpty());
+        boolean carolsDelivery = false;
+        for (String line : lines) {
+            JsonNode ocsf = JSON.readTree(line);
+            assertEquals("acme", ocsf.path("metadata").path("tenant_uid").asText(), "only acme's events: " + line);
+            carolsDelivery |= line.contains("carol@acme.test");
+        }
+        assertTrue(carolsDelivery, "carol's events are in acme's export");
+        // bob, who is no SOC analyst, is refused the tenant's events
+        clientHome().makeCurrent(clientHome().profile("bob@sealpost.test"));
+        CliResult refused = cli("audit", "query");
+        assertEquals(SealpostCli.NOT_AUTHORIZED, refused.exitCode(), refused.out() + refused.err());
+    }
+
+    @Test
+    @Order(10)
+    void theReadmeDemoWorksAsWritten() throws Exception {
+        // the demo signs alice and bob in itself: wait for TOTP windows they have not used
+        freshTotp("alice");
+        freshTotp("bob");
+        Result demo = sealpost(Duration.ofMinutes(3), "cli", "demo");
+        assertEquals(0, demo.exitCode(), demo.output());
+        assertTrue(demo.output().contains("bob opened it") && demo.output().contains("signature verified"), demo.output());
+        assertTrue(demo.output().contains("MESSAGE_RECEIVED"), "the delivery shows in bob's log: " + demo.output());
+        Result help = sealpost(Duration.ofMinutes(1), "cli", "--help");
+        assertEquals(0, help.exitCode(), help.output());
+        for (String command : List.of("login", "keys", "send", "inbox", "read", "log", "audit", "status", "demo")) {
+            assertTrue(help.output().contains(command), command + " in --help: " + help.output());
+        }
+    }
+
+    @Test
+    @Order(12)
     void downStopsEveryProcessAndFreesEveryPort() throws Exception {
         Result down = sealpost(Duration.ofMinutes(3), "down");
         stackStopped = true;

@@ -49,4 +49,33 @@ final class StackEvents {
             }
         }
     }
+
+    /** Every record value of every topic on the broker, from the beginning (for the canary: no plaintext may be in any). */
+    static List<byte[]> everyRecordOfEveryTopic(int kafkaPort) throws Exception {
+        List<byte[]> values = new ArrayList<>();
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + kafkaPort,
+                ConsumerConfig.GROUP_ID_CONFIG, "system-test-dump-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            List<org.apache.kafka.common.TopicPartition> partitions = new ArrayList<>();
+            consumer.listTopics(Duration.ofSeconds(20)).forEach((topic, infos) -> infos.forEach(info ->
+                    partitions.add(new org.apache.kafka.common.TopicPartition(topic, info.partition()))));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<org.apache.kafka.common.TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(20));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline && partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (record.value() != null) {
+                        values.add(record.value());
+                    }
+                    if (record.key() != null) {
+                        values.add(record.key());
+                    }
+                }
+            }
+        }
+        return values;
+    }
 }

@@ -67,8 +67,8 @@ final class DemoCommand implements Callable<Integer> {
                 + "\", " + opened.attachments().size() + " attachment(s) of " + opened.attachments().get(0).length
                 + " bytes; alice's signature verified with her logged key (version " + opened.senderKeyVersion() + ")");
 
-        AuditClient.Page log = bob.audit().mine(null, 8, null);
-        terminal.line("5. bob's own security log (newest first, at most 8; events arrive within seconds):");
+        AuditClient.Page log = awaitDelivery(bob, received.id().toString());
+        terminal.line("5. bob's own security log, newest first (his sign-in, the delivery, his key setup):");
         for (JsonNode event : log.events()) {
             terminal.line("     " + event.path("time").asText() + "  " + event.path("type").asText() + "  " + event.path("outcome").asText()
                     + (event.hasNonNull("sourceIp") ? "  from " + event.get("sourceIp").asText() : ""));
@@ -77,6 +77,30 @@ final class DemoCommand implements Callable<Integer> {
                 (System.nanoTime() - started) / 1e9));
         deleteQuietly(attachment);
         return 0;
+    }
+
+    /**
+     * Bob's log once alice's delivery is in it: events travel through the outbox and Kafka to the
+     * audit-service, which takes a second or two. Waits at most ten seconds, then shows what is there.
+     */
+    private static AuditClient.Page awaitDelivery(Sealpost bob, String messageId) throws ClientException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            AuditClient.Page log = bob.audit().mine(null, 8, null);
+            boolean delivered = false;
+            for (JsonNode event : log.events()) {
+                delivered |= "MESSAGE_RECEIVED".equals(event.path("type").asText()) && event.path("target").asText().contains(messageId);
+            }
+            if (delivered || System.nanoTime() > deadline) {
+                return log;
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return log;
+            }
+        }
     }
 
     /** Signed in (a valid session is reused: Keycloak refuses a one-time code twice) and with published keys. */
@@ -89,7 +113,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         String keys;
         if (!client.profile().hasKeys()) {
-            keys = "generated her/his keys here and published the public bundle (fingerprint "
+            keys = "generated keys on this machine, published the public bundle (fingerprint "
                     + client.initKeys(user.passphrase()).fingerprint().substring(0, 16) + "…)";
         } else {
             keys = "has keys from an earlier demo";

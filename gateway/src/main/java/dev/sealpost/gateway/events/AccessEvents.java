@@ -2,6 +2,7 @@ package dev.sealpost.gateway.events;
 
 import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.events.SecurityEventType;
+import dev.sealpost.passport.UserIds;
 import dev.sealpost.gateway.limits.RateLimit;
 import dev.sealpost.gateway.security.TokenRejection;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -68,9 +69,18 @@ public class AccessEvents {
                 .target("audience:" + audience).failure(reason).build());
     }
 
+    /**
+     * The actor is the identity provider's (issuer, subject), as the SOC needs it; a verified user is
+     * also the owner under their Sealpost user id (the passport's subject), so the event lands in the
+     * user's own security log next to what the services record about them.
+     */
     private static SecurityEvent.Builder event(SecurityEventType type, String tenant, SecurityEvent.Actor actor, Client client) {
-        return SecurityEvent.of(type, SERVICE).tenant(tenant).actor(actor)
+        SecurityEvent.Builder event = SecurityEvent.of(type, SERVICE).tenant(tenant).actor(actor)
                 .sourceIp(client.sourceIp()).userAgent(client.userAgent()).requestId(client.requestId());
+        if (actor != null && !SecurityEvent.Actor.UNVERIFIED.equals(actor) && !SecurityEvent.Actor.SYSTEM.equals(actor)) {
+            event.owner(new SecurityEvent.Actor(UserIds.ISSUER, UserIds.of(actor.issuer(), actor.subject()), actor.address()));
+        }
+        return event;
     }
 
     private static boolean firstTime(Map<String, Boolean> remembered, String key) {

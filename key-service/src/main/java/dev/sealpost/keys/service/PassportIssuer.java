@@ -4,14 +4,12 @@ import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.keys.config.KeyServiceConfig;
 import dev.sealpost.keys.domain.KeyPurpose;
 import dev.sealpost.passport.PassportSigner;
+import dev.sealpost.passport.UserIds;
 import dev.sealpost.service.rest.MailAddresses;
 import dev.sealpost.service.rest.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -94,23 +92,9 @@ public class PassportIssuer {
         return new Issued(passport, subject, claims.expiresAt());
     }
 
-    /**
-     * A stable user id from the external (issuer, subject): base64url SHA-256 of both, length-
-     * prefixed so that no two pairs collide by concatenation. Never derived from an e-mail claim.
-     */
+    /** See {@link UserIds#of}: the gateway names users the same way in its events. */
     public static String userId(String externalIssuer, String externalSubject) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update("sealpost/user-id/v1".getBytes(StandardCharsets.US_ASCII));
-            for (String part : List.of(externalIssuer, externalSubject)) {
-                byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
-                digest.update(new byte[] {(byte) (bytes.length >>> 8), (byte) bytes.length});
-                digest.update(bytes);
-            }
-            return "u_" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return UserIds.of(externalIssuer, externalSubject);
     }
 
     private static boolean blank(String value) {
