@@ -23,7 +23,8 @@ public record ClientSettings(URI gateway, URI keycloak, Map<String, String> real
         return from(System.getenv());
     }
 
-    static ClientSettings from(Map<String, String> env) {
+    /** From the given variables (the environment, or a test's map). */
+    public static ClientSettings from(Map<String, String> env) {
         URI gateway = URI.create(env.getOrDefault("SEALPOST_GATEWAY_URL",
                 "http://127.0.0.1:" + env.getOrDefault("SEALPOST_GATEWAY_PORT", "8080")));
         // the issuer the gateway trusts is spelled with "localhost"; the token's iss must match it exactly

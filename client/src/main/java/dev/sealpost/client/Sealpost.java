@@ -89,12 +89,18 @@ public final class Sealpost {
                 .orElse(false);
     }
 
-    /** Generates this client's keys, stores them under the passphrase, publishes the bundle and uploads the wrapped backup. */
+    /**
+     * Sets this user up: generates the keys, stores them under the passphrase, publishes the bundle,
+     * uploads the wrapped backup, and opens the mailbox (the mail-service creates it on its owner's
+     * first visit, and delivers only to mailboxes that exist).
+     */
     public KeyDirectory.Published initKeys(char[] passphrase) throws ClientException {
         if (profile.hasKeys()) {
             throw new ClientException.LocalState("keys for " + address() + " exist already: `sealpost keys rotate` replaces them");
         }
-        return publishNewKeys(passphrase);
+        KeyDirectory.Published published = publishNewKeys(passphrase);
+        mail().quota();
+        return published;
     }
 
     /** New keys replace the old: a new bundle version in the log; the contacts' clients will ask their users to accept it. */

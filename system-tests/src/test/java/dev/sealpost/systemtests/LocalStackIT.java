@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealpost.client.ClientException;
 import dev.sealpost.client.ClientSettings;
 import dev.sealpost.client.Sealpost;
+import dev.sealpost.client.auth.DeviceAuthorization;
 import dev.sealpost.client.auth.Totp;
 import dev.sealpost.client.cli.SealpostCli;
 import dev.sealpost.client.mail.Draft;
@@ -640,6 +641,65 @@ class LocalStackIT {
 
     @Test
     @Order(10)
+    void aContactsChangedKeyStopsTheSendUntilTheUserAcceptsItLikeKnownHosts() throws Exception {
+        // bob rotates his keys with the CLI: a new, properly logged version
+        clientHome().makeCurrent(clientHome().profile("bob@sealpost.test"));
+        Path bobsPassphrase = secretFile("bob.key", keyPassphrase("bob"));
+        CliResult rotated = cli("--json", "keys", "rotate", "--passphrase-file", bobsPassphrase.toString());
+        assertEquals(0, rotated.exitCode(), rotated.err());
+        String newFingerprint = JSON.readTree(rotated.out()).path("fingerprint").asText();
+        // alice pinned bob's first key: her send stops and shows both fingerprints
+        clientHome().makeCurrent(clientHome().profile("alice@sealpost.test"));
+        Path alicesPassphrase = secretFile("alice.key", keyPassphrase("alice"));
+        Path bodyFile = secretFile("body.txt", "after the rotation".toCharArray());
+        String[] send = {"send", "--to", "bob@sealpost.test", "--subject", "after the rotation", "--body-file", bodyFile.toString(),
+                "--passphrase-file", alicesPassphrase.toString()};
+        CliResult stopped = cli(send);
+        assertEquals(SealpostCli.KEY_CHANGED, stopped.exitCode(), stopped.out() + stopped.err());
+        String pinned = clientHome().profile("alice@sealpost.test").pinnedContacts().get("bob@sealpost.test");
+        assertTrue(stopped.err().contains(pinned) && stopped.err().contains(newFingerprint), stopped.err());
+        // a fingerprint other than the directory's is not accepted; the one bob told her is
+        CliResult wrong = cli("keys", "accept", "bob@sealpost.test", "--fingerprint", pinned);
+        assertEquals(1, wrong.exitCode(), wrong.out());
+        CliResult accepted = cli("keys", "accept", "bob@sealpost.test", "--fingerprint", newFingerprint);
+        assertEquals(0, accepted.exitCode(), accepted.err());
+        CliResult sent = cli(send);
+        assertEquals(0, sent.exitCode(), sent.err());
+        // bob opens it with his new keys through the CLI
+        clientHome().makeCurrent(clientHome().profile("bob@sealpost.test"));
+        CliResult inbox = cli("--json", "inbox", "--limit", "1");
+        String id = JSON.readTree(inbox.out()).path("messages").get(0).path("id").asText();
+        CliResult read = cli("--json", "read", id, "--passphrase-file", bobsPassphrase.toString());
+        assertEquals(0, read.exitCode(), read.err());
+        assertEquals("after the rotation", JSON.readTree(read.out()).path("subject").asText());
+        assertEquals("verified", JSON.readTree(read.out()).path("signature").asText());
+    }
+
+    @Test
+    @Order(11)
+    void aDeviceSignInApprovedInTheBrowserCarriesBothFactorsThroughTheGateway() throws Exception {
+        Sealpost carol = Sealpost.forAddress(clientSettings(), new ClientHome(home.resolve("device-client")), "carol@acme.test");
+        DeviceAuthorization device = carol.startDeviceSignIn();
+        assertTrue(device.userCode().length() >= 8 && device.verificationUriComplete().contains(device.userCode()), device.toString());
+        java.util.concurrent.ExecutorService polling = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<Object> signIn = polling.submit(() -> {
+                carol.completeDeviceSignIn(device);
+                return null;
+            });
+            freshTotp("carol"); // the browser below types a code of a window carol has not used
+            BrowserApproval.approve(device.verificationUriComplete(), "carol", DEMO_USERS.get("carol")[1],
+                    DEMO_USERS.get("carol")[2].getBytes(StandardCharsets.UTF_8));
+            signIn.get(60, TimeUnit.SECONDS);
+        } finally {
+            polling.shutdownNow();
+        }
+        // the gateway requires the second factor from the token's amr: the browser sign-in proved both
+        assertEquals("carol@acme.test", carol.mail().quota().address());
+    }
+
+    @Test
+    @Order(12)
     void theReadmeDemoWorksAsWritten() throws Exception {
         // the demo signs alice and bob in itself: wait for TOTP windows they have not used
         freshTotp("alice");
@@ -656,7 +716,7 @@ class LocalStackIT {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void downStopsEveryProcessAndFreesEveryPort() throws Exception {
         Result down = sealpost(Duration.ofMinutes(3), "down");
         stackStopped = true;

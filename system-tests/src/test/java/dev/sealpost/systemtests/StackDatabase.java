@@ -101,9 +101,15 @@ final class StackDatabase {
         }
     }
 
+    /**
+     * The directory's tables refuse changes with a trigger; a superuser gets past it by turning
+     * triggers off for the session — which is exactly why the clients check the log themselves.
+     */
     void replaceBundle(String address, Bundle replacement) throws SQLException {
-        try (Connection connection = connect("sealpost_keys"); PreparedStatement update = connection.prepareStatement(
-                "UPDATE key_bundle SET bundle = ?, fingerprint = ? WHERE address = ? AND version = ?")) {
+        try (Connection connection = connect("sealpost_keys"); Statement bypass = connection.createStatement();
+                PreparedStatement update = connection.prepareStatement(
+                        "UPDATE key_bundle SET bundle = ?, fingerprint = ? WHERE address = ? AND version = ?")) {
+            bypass.execute("SET session_replication_role = replica");
             update.setBytes(1, replacement.bundle());
             update.setBytes(2, replacement.fingerprint());
             update.setString(3, address);

@@ -15,7 +15,7 @@ import java.io.PrintWriter;
  * here; the servers see ciphertext. Exit codes: 0 ok, 1 failed, 2 usage, 3 a contact's key changed,
  * 4 the key directory is inconsistent, 5 not signed in or refused.
  */
-@Command(name = "sealpost", mixinStandardHelpOptions = true, version = "sealpost 0.1.0",
+@Command(name = "sealpost", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "sealpost 0.1.0",
         description = "End-to-end encrypted mail. State in $SEALPOST_CLIENT_HOME (default ~/.sealpost).",
         subcommands = {LoginCommand.class, KeysCommand.class, SendCommand.class, InboxCommand.class, ReadCommand.class,
                 LogCommand.class, AuditCommand.class, StatusCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
