@@ -2,7 +2,6 @@ package dev.sealpost.systemtests;
 
 import dev.sealpost.client.auth.Totp;
 
-import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -21,7 +20,8 @@ import java.util.stream.Collectors;
  * A person at a browser approving a device sign-in: opens the verification link, fills Keycloak's
  * own pages (username and password, the one-time code, the consent) as they come, and stops at the
  * page that says the device is signed in. Plain HTTP with cookies, no browser engine: the pages are
- * server-rendered forms.
+ * server-rendered forms. Cookies are kept by hand: Keycloak marks them Secure, and browsers send
+ * Secure cookies to http://localhost (a trustworthy origin), which java.net.CookieManager does not.
  */
 final class BrowserApproval {
 
@@ -34,10 +34,8 @@ final class BrowserApproval {
 
     /** Returns the last page's text; throws if the pages did not lead to a signed-in device. */
     static String approve(String verificationUri, String username, String password, byte[] totpSecret) throws Exception {
-        HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NORMAL)
-                .connectTimeout(Duration.ofSeconds(10)).build();
-        HttpResponse<String> page = browser.send(HttpRequest.newBuilder(URI.create(verificationUri)).timeout(Duration.ofSeconds(20)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        Browser browser = new Browser();
+        HttpResponse<String> page = browser.get(URI.create(verificationUri));
         StringBuilder trail = new StringBuilder();
         for (int step = 0; step < 8; step++) {
             String html = page.body();
@@ -75,10 +73,55 @@ final class BrowserApproval {
             }
             String body = fields.entrySet().stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                     .collect(Collectors.joining("&"));
-            page = browser.send(HttpRequest.newBuilder(action).timeout(Duration.ofSeconds(20))
-                    .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            page = browser.post(action, body);
         }
         throw new AssertionError("the pages did not end signed in: " + trail);
+    }
+
+    /** Follows redirects and keeps cookies (by name; paths are all under the realm) like a browser on localhost. */
+    private static final class Browser {
+        private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        private final Map<String, String> cookies = new LinkedHashMap<>();
+
+        HttpResponse<String> get(URI uri) throws Exception {
+            return follow(request(uri).GET().build());
+        }
+
+        HttpResponse<String> post(URI uri, String form) throws Exception {
+            return follow(request(uri).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form)).build());
+        }
+
+        private HttpRequest.Builder request(URI uri) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20));
+            if (!cookies.isEmpty()) {
+                request.header("Cookie", cookies.entrySet().stream().map(cookie -> cookie.getKey() + "=" + cookie.getValue())
+                        .collect(Collectors.joining("; ")));
+            }
+            return request;
+        }
+
+        private HttpResponse<String> follow(HttpRequest request) throws Exception {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            for (int redirects = 0; redirects < 10; redirects++) {
+                for (String setCookie : response.headers().allValues("Set-Cookie")) {
+                    String pair = setCookie.split(";", 2)[0];
+                    int equals = pair.indexOf('=');
+                    String value = pair.substring(equals + 1);
+                    if (setCookie.toLowerCase().contains("max-age=0") || value.isEmpty()) {
+                        cookies.remove(pair.substring(0, equals));
+                    } else {
+                        cookies.put(pair.substring(0, equals), value);
+                    }
+                }
+                if (response.statusCode() / 100 != 3) {
+                    return response;
+                }
+                URI next = response.uri().resolve(response.headers().firstValue("Location").orElseThrow());
+                response = http.send(request(next).GET().build(), HttpResponse.BodyHandlers.ofString());
+            }
+            throw new AssertionError("too many redirects at " + response.uri());
+        }
     }
 }

@@ -696,6 +696,12 @@ class LocalStackIT {
         }
         // the gateway requires the second factor from the token's amr: the browser sign-in proved both
         assertEquals("carol@acme.test", carol.mail().quota().address());
+        // and a refreshed token still carries it (the amr reference lives as long as the session)
+        dev.sealpost.client.auth.Tokens first = carol.profile().session().orElseThrow();
+        carol.profile().storeSession(new dev.sealpost.client.auth.Tokens(first.accessToken(), first.refreshToken(),
+                java.time.Instant.now().minusSeconds(1), first.refreshExpiresAt()));
+        assertEquals("carol@acme.test", carol.mail().quota().address());
+        assertFalse(first.accessToken().equals(carol.profile().session().orElseThrow().accessToken()), "the SDK refreshed the token");
     }
 
     @Test
