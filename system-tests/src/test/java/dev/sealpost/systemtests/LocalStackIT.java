@@ -536,6 +536,17 @@ class LocalStackIT {
             assertEquals(aliceFingerprint, opened.senderFingerprint(), "verified with alice's logged key");
             assertTrue(reader.getValue().mail().summary(received.id()).seen(), "marked seen once opened");
         }
+        // carol files it: flagged, into her archive, then into the trash
+        MessageSummary carols = carol.mail().list("inbox", 10, null).messages().get(0);
+        carol.mail().flags(carols.id(), null, true);
+        carol.mail().move(carols.id(), "archive");
+        MessageSummary archived = carol.mail().list("archive", 10, null).messages().get(0);
+        assertEquals(carols.id(), archived.id());
+        assertTrue(archived.flagged() && archived.seen());
+        carol.mail().delete(carols.id());
+        assertEquals(carols.id(), carol.mail().list("trash", 10, null).messages().get(0).id());
+        assertTrue(carol.mail().list("archive", 10, null).messages().isEmpty());
+
         // alice's sent folder holds it, and she can open her own copy
         MessageSummary sentCopy = alice.mail().list("sent", 10, null).messages().stream()
                 .filter(message -> message.recipientAddresses().containsAll(List.of("bob@sealpost.test", "carol@acme.test"))).findFirst()
@@ -633,6 +644,11 @@ class LocalStackIT {
             carolsDelivery |= line.contains("carol@acme.test");
         }
         assertTrue(carolsDelivery, "carol's events are in acme's export");
+        CliResult query = cli("--json", "audit", "query", "--type", "MESSAGE_RECEIVED", "--limit", "20");
+        assertEquals(0, query.exitCode(), query.err());
+        JsonNode found = JSON.readTree(query.out()).path("events");
+        assertTrue(found.size() >= 1, query.out());
+        found.forEach(event -> assertEquals("acme", event.path("tenant").asText(), event.toString()));
         // bob, who is no SOC analyst, is refused the tenant's events
         clientHome().makeCurrent(clientHome().profile("bob@sealpost.test"));
         CliResult refused = cli("audit", "query");
@@ -673,6 +689,15 @@ class LocalStackIT {
         assertEquals(0, read.exitCode(), read.err());
         assertEquals("after the rotation", JSON.readTree(read.out()).path("subject").asText());
         assertEquals("verified", JSON.readTree(read.out()).path("signature").asText());
+        // a lost key file: the passphrase-wrapped backup at key-service brings the same keys back
+        String before = JSON.readTree(cli("--json", "keys", "show", "--passphrase-file", bobsPassphrase.toString()).out()).path("fingerprint").asText();
+        Files.delete(clientHome().profile("bob@sealpost.test").directory().resolve("keys.sealed"));
+        assertEquals(1, cli("keys", "show", "--passphrase-file", bobsPassphrase.toString()).exitCode());
+        CliResult restored = cli("keys", "restore", "--passphrase-file", bobsPassphrase.toString());
+        assertEquals(0, restored.exitCode(), restored.err());
+        CliResult shown = cli("--json", "keys", "show", "--passphrase-file", bobsPassphrase.toString());
+        assertEquals(before, JSON.readTree(shown.out()).path("fingerprint").asText());
+        assertTrue(JSON.readTree(shown.out()).path("directoryMatches").asBoolean(), shown.out());
     }
 
     @Test

@@ -45,15 +45,13 @@ final class AuditCommand {
         AuditCommand audit;
         @Mixin
         Filters filters = new Filters();
-        @Option(names = "--limit", defaultValue = "50", description = "At most this many (1..200)")
-        int limit;
-        @Option(names = "--after", description = "The cursor printed under the previous page")
-        String after;
+        @Mixin
+        PageOptions paging = new PageOptions();
 
         @Override
         public Integer call() throws ClientException {
             Terminal terminal = audit.cli.terminal();
-            AuditClient.Page page = audit.cli.signedIn().audit().tenant(filters.filter(), limit, after);
+            AuditClient.Page page = audit.cli.signedIn().audit().tenant(filters.filter(), paging.limit, paging.after);
             LogCommand.printEvents(terminal, page);
             if (!terminal.json() && page.next() != null) {
                 terminal.line("more: sealpost audit query --after " + page.next());

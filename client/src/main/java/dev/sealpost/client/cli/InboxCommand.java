@@ -19,27 +19,24 @@ final class InboxCommand implements Callable<Integer> {
     @Option(names = "--folder", defaultValue = "inbox", description = "inbox, sent, drafts, trash, archive or one of yours (default inbox)")
     String folder;
 
-    @Option(names = "--limit", defaultValue = "50", description = "At most this many (1..200)")
-    int limit;
-
-    @Option(names = "--after", description = "The cursor printed under the previous page")
-    String after;
+    @picocli.CommandLine.Mixin
+    PageOptions page = new PageOptions();
 
     @Override
     public Integer call() throws ClientException {
         Terminal terminal = cli.terminal();
-        MailClient.Page page = cli.signedIn().mail().list(folder, limit, after);
+        MailClient.Page listed = cli.signedIn().mail().list(folder, page.limit, page.after);
         if (terminal.json()) {
-            terminal.printJson(page);
+            terminal.printJson(listed);
             return 0;
         }
-        if (page.messages().isEmpty()) {
+        if (listed.messages().isEmpty()) {
             terminal.line("No messages in " + folder + ".");
             return 0;
         }
-        terminal.table(List.of("ID", "FROM", "TO", "RECEIVED", "SIZE", "FLAGS"), page.messages().stream().map(InboxCommand::row).toList());
-        if (page.next() != null) {
-            terminal.line("more: sealpost inbox --folder " + folder + " --after " + page.next());
+        terminal.table(List.of("ID", "FROM", "TO", "RECEIVED", "SIZE", "FLAGS"), listed.messages().stream().map(InboxCommand::row).toList());
+        if (listed.next() != null) {
+            terminal.line("more: sealpost inbox --folder " + folder + " --after " + listed.next());
         }
         return 0;
     }

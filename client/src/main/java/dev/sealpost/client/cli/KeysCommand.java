@@ -43,33 +43,48 @@ final class KeysCommand {
         }
     }
 
-    @Command(name = "init", description = "Generate your keys, publish the public bundle, back up the private keys under your passphrase")
-    static final class Init implements java.util.concurrent.Callable<Integer> {
+    /** init and rotate: new keys, published; they differ only in what the SDK is asked. */
+    abstract static class NewKeys implements java.util.concurrent.Callable<Integer> {
         @ParentCommand
         KeysCommand keys;
         @picocli.CommandLine.Mixin
         PassphraseOption passphrase = new PassphraseOption();
 
+        abstract KeyDirectory.Published create(Sealpost client, char[] passphrase) throws ClientException;
+
+        abstract String verb();
+
         @Override
         public Integer call() throws ClientException {
             Terminal terminal = keys.cli.terminal();
-            printPublished(terminal, "Published", keys.cli.signedIn().initKeys(passphrase.read(terminal)));
+            printPublished(terminal, verb(), create(keys.cli.signedIn(), passphrase.read(terminal)));
             return 0;
         }
     }
 
-    @Command(name = "rotate", description = "Replace your keys with new ones (a new version in the log)")
-    static final class Rotate implements java.util.concurrent.Callable<Integer> {
-        @ParentCommand
-        KeysCommand keys;
-        @picocli.CommandLine.Mixin
-        PassphraseOption passphrase = new PassphraseOption();
+    @Command(name = "init", description = "Generate your keys, publish the public bundle, back up the private keys under your passphrase")
+    static final class Init extends NewKeys {
+        @Override
+        KeyDirectory.Published create(Sealpost client, char[] passphrase) throws ClientException {
+            return client.initKeys(passphrase);
+        }
 
         @Override
-        public Integer call() throws ClientException {
-            Terminal terminal = keys.cli.terminal();
-            printPublished(terminal, "Rotated", keys.cli.signedIn().rotateKeys(passphrase.read(terminal)));
-            return 0;
+        String verb() {
+            return "Published";
+        }
+    }
+
+    @Command(name = "rotate", description = "Replace your keys with new ones (a new version in the log)")
+    static final class Rotate extends NewKeys {
+        @Override
+        KeyDirectory.Published create(Sealpost client, char[] passphrase) throws ClientException {
+            return client.rotateKeys(passphrase);
+        }
+
+        @Override
+        String verb() {
+            return "Rotated";
         }
     }
 

@@ -20,16 +20,13 @@ final class LogCommand implements Callable<Integer> {
     @Option(names = "--type", description = "Only this event type (e.g. MAILBOX_ACCESSED)")
     String type;
 
-    @Option(names = "--limit", defaultValue = "50", description = "At most this many (1..200)")
-    int limit;
-
-    @Option(names = "--after", description = "The cursor printed under the previous page")
-    String after;
+    @picocli.CommandLine.Mixin
+    PageOptions paging = new PageOptions();
 
     @Override
     public Integer call() throws ClientException {
         Terminal terminal = cli.terminal();
-        AuditClient.Page page = cli.signedIn().audit().mine(type, limit, after);
+        AuditClient.Page page = cli.signedIn().audit().mine(type, paging.limit, paging.after);
         printEvents(terminal, page);
         if (!terminal.json() && page.next() != null) {
             terminal.line("more: sealpost log --after " + page.next());

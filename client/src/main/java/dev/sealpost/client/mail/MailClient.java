@@ -217,25 +217,41 @@ public final class MailClient {
         }
     }
 
-    /** Reports bytes written, at most every 256 KiB, so a bar moves without flooding the terminal. */
-    private static final class CountingOutputStream extends FilterOutputStream {
+    /** Counts bytes and reports the total at most every 256 KiB, so a bar moves without flooding the terminal. */
+    private static final class ByteCounter {
         private final java.util.function.LongConsumer report;
         private long count;
         private long reported;
 
+        ByteCounter(java.util.function.LongConsumer report) {
+            this.report = report;
+        }
+
+        void add(long bytes) {
+            count += bytes;
+            if (count - reported >= 256 * 1024) {
+                reported = count;
+                report.accept(count);
+            }
+        }
+
+        void finish() {
+            report.accept(count);
+        }
+    }
+
+    private static final class CountingOutputStream extends FilterOutputStream {
+        private final ByteCounter counter;
+
         CountingOutputStream(OutputStream out, java.util.function.LongConsumer report) {
             super(out);
-            this.report = report;
+            this.counter = new ByteCounter(report);
         }
 
         @Override
         public void write(byte[] bytes, int offset, int length) throws IOException {
             out.write(bytes, offset, length);
-            count += length;
-            if (count - reported >= 256 * 1024) {
-                reported = count;
-                report.accept(count);
-            }
+            counter.add(length);
         }
 
         @Override
@@ -245,32 +261,26 @@ public final class MailClient {
 
         @Override
         public void close() throws IOException {
-            report.accept(count);
+            counter.finish();
             super.close();
         }
     }
 
     private static final class CountingInputStream extends java.io.FilterInputStream {
-        private final java.util.function.LongConsumer report;
-        private long count;
-        private long reported;
+        private final ByteCounter counter;
 
         CountingInputStream(InputStream in, java.util.function.LongConsumer report) {
             super(in);
-            this.report = report;
+            this.counter = new ByteCounter(report);
         }
 
         @Override
         public int read(byte[] bytes, int offset, int length) throws IOException {
             int read = in.read(bytes, offset, length);
             if (read > 0) {
-                count += read;
-                if (count - reported >= 256 * 1024) {
-                    reported = count;
-                    report.accept(count);
-                }
+                counter.add(read);
             } else if (read < 0) {
-                report.accept(count);
+                counter.finish();
             }
             return read;
         }
