@@ -406,6 +406,7 @@ Demo users (local stack only; each has a TOTP authenticator with the secret show
   realm consumer (mail domain sealpost.test): alice / alice-demo-passphrase, bob / bob-demo-passphrase
   realm acme     (mail domain acme.test):     carol / carol-demo-passphrase, dave / dave-demo-passphrase (soc-analyst)
   and erin / erin-demo-passphrase (consumer) without a TOTP yet: her password-only tokens are refused by the gateway
+End-to-end encryption:      ./sealpost cli demo   (alice seals for bob; bob opens, verifies, reads his log)
 An access token for curl:   ./sealpost token alice
 Logs:                       ./sealpost logs gateway
 Stop everything:            ./sealpost down
