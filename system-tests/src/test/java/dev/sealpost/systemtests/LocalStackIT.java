@@ -679,16 +679,31 @@ class LocalStackIT {
         assertEquals(1, wrong.exitCode(), wrong.out());
         CliResult accepted = cli("keys", "accept", "bob@sealpost.test", "--fingerprint", newFingerprint);
         assertEquals(0, accepted.exitCode(), accepted.err());
-        CliResult sent = cli(send);
+        Path attachment = home.resolve("minutes.bin");
+        byte[] attached = new byte[300_000];
+        new java.util.Random(8).nextBytes(attached);
+        Files.write(attachment, attached);
+        String[] withAttachment = java.util.stream.Stream.concat(java.util.Arrays.stream(send), java.util.stream.Stream.of("--attach",
+                attachment.toString())).toArray(String[]::new);
+        CliResult sent = cli(withAttachment);
         assertEquals(0, sent.exitCode(), sent.err());
-        // bob opens it with his new keys through the CLI
+        CliResult verified = cli("keys", "verify", "bob@sealpost.test");
+        assertEquals(0, verified.exitCode(), verified.err());
+        assertTrue(verified.out().contains(newFingerprint) && verified.out().contains("matches the pinned fingerprint"), verified.out());
+        // bob opens it with his new keys through the CLI, attachment included
         clientHome().makeCurrent(clientHome().profile("bob@sealpost.test"));
         CliResult inbox = cli("--json", "inbox", "--limit", "1");
         String id = JSON.readTree(inbox.out()).path("messages").get(0).path("id").asText();
-        CliResult read = cli("--json", "read", id, "--passphrase-file", bobsPassphrase.toString());
+        Path saved = home.resolve("bob-saved");
+        CliResult read = cli("--json", "read", id, "--passphrase-file", bobsPassphrase.toString(), "--save-attachments", saved.toString());
         assertEquals(0, read.exitCode(), read.err());
         assertEquals("after the rotation", JSON.readTree(read.out()).path("subject").asText());
         assertEquals("verified", JSON.readTree(read.out()).path("signature").asText());
+        assertTrue(java.util.Arrays.equals(attached, Files.readAllBytes(saved.resolve("attachment-1"))), "the attachment came through whole");
+        CliResult status = cli("--json", "status");
+        assertEquals(0, status.exitCode(), status.err());
+        assertEquals("bob@sealpost.test", JSON.readTree(status.out()).path("address").asText());
+        assertTrue(JSON.readTree(status.out()).path("usedBytes").asLong() > attached.length, status.out());
         // a lost key file: the passphrase-wrapped backup at key-service brings the same keys back
         String before = JSON.readTree(cli("--json", "keys", "show", "--passphrase-file", bobsPassphrase.toString()).out()).path("fingerprint").asText();
         Files.delete(clientHome().profile("bob@sealpost.test").directory().resolve("keys.sealed"));
