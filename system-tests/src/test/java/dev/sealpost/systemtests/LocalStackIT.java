@@ -519,9 +519,13 @@ class LocalStackIT {
         Files.writeString(attachment, CANARY + "-attachment\n" + "the plan, line after line\n".repeat(4_000));
         String subject = CANARY + "-subject";
         byte[] body = (CANARY + "-body: only bob and carol can read this").getBytes(StandardCharsets.UTF_8);
+        Map<String, long[]> progress = new java.util.concurrent.ConcurrentHashMap<>();
         MailClient.Sent sent = alice.mail().send(new Draft(List.of("bob@sealpost.test", "carol@acme.test"), subject, body, List.of(attachment)),
-                alice.unlock(keyPassphrase("alice")), Progress.NONE);
+                alice.unlock(keyPassphrase("alice")), (step, done, total) -> progress.put(step, new long[] {done, total}));
         assertEquals(2, sent.recipients());
+        // what the CLI's bar is drawn from: sealing and uploading both reported, each up to its total
+        assertEquals(Files.size(attachment) + body.length, progress.get("sealing")[1]);
+        assertEquals(progress.get("uploading")[1], progress.get("uploading")[0], "the upload reported its end");
 
         String aliceFingerprint = alice.unlock(keyPassphrase("alice")).publicBundle().fingerprint().toHex();
         for (var reader : Map.of("bob", bob, "carol", carol).entrySet()) {
@@ -700,6 +704,14 @@ class LocalStackIT {
         assertEquals("after the rotation", JSON.readTree(read.out()).path("subject").asText());
         assertEquals("verified", JSON.readTree(read.out()).path("signature").asText());
         assertTrue(java.util.Arrays.equals(attached, Files.readAllBytes(saved.resolve("attachment-1"))), "the attachment came through whole");
+        // filing through the CLI: flagged, archived, then into the trash
+        assertEquals(0, cli("flag", id).exitCode());
+        assertEquals(0, cli("move", id, "archive").exitCode());
+        JsonNode archived = JSON.readTree(cli("--json", "inbox", "--folder", "archive").out()).path("messages").get(0);
+        assertEquals(id, archived.path("id").asText());
+        assertTrue(archived.path("flagged").asBoolean() && archived.path("seen").asBoolean(), archived.toString());
+        assertEquals(0, cli("delete", id).exitCode());
+        assertEquals(id, JSON.readTree(cli("--json", "inbox", "--folder", "trash").out()).path("messages").get(0).path("id").asText());
         CliResult status = cli("--json", "status");
         assertEquals(0, status.exitCode(), status.err());
         assertEquals("bob@sealpost.test", JSON.readTree(status.out()).path("address").asText());
@@ -756,7 +768,7 @@ class LocalStackIT {
         assertTrue(demo.output().contains("MESSAGE_RECEIVED"), "the delivery shows in bob's log: " + demo.output());
         Result help = sealpost(Duration.ofMinutes(1), "cli", "--help");
         assertEquals(0, help.exitCode(), help.output());
-        for (String command : List.of("login", "keys", "send", "inbox", "read", "log", "audit", "status", "demo")) {
+        for (String command : List.of("login", "keys", "send", "inbox", "read", "flag", "move", "delete", "log", "audit", "status", "demo")) {
             assertTrue(help.output().contains(command), command + " in --help: " + help.output());
         }
     }

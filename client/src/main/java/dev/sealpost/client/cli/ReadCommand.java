@@ -38,12 +38,7 @@ final class ReadCommand implements Callable<Integer> {
     @Override
     public Integer call() throws ClientException {
         Terminal terminal = cli.terminal();
-        UUID messageId;
-        try {
-            messageId = UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw new ClientException.LocalState("not a message id: " + id);
-        }
+        UUID messageId = MessageCommands.messageId(id);
         Sealpost client = cli.signedIn();
         OpenedMessage message = client.mail().read(messageId, client.unlock(passphrase.read(terminal)));
         List<String> saved = save(message);

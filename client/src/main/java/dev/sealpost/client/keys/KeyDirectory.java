@@ -135,7 +135,7 @@ public final class KeyDirectory {
         long to = Math.max(before.treeSize(), size);
         if (from > 0) {
             JsonNode consistency = api.getPublicJson("/api/keys/log/" + ApiHttp.segment(tenant) + "/consistency"
-                    + ApiHttp.query(Map.of("from", from, "to", to)));
+                    + "?from=" + from + "&to=" + to);
             byte[] fromRoot = size < before.treeSize() ? root : beforeRoot;
             byte[] toRoot = size < before.treeSize() ? beforeRoot : root;
             if (!MerkleProofs.verifyConsistency(from, to, fromRoot, toRoot, decodeList(consistency.path("proof")))) {

@@ -38,7 +38,7 @@ class SealpostCliTest {
     void helpListsEveryCommand() {
         Run help = run("--help");
         assertEquals(0, help.exit());
-        for (String command : List.of("login", "keys", "send", "inbox", "read", "log", "audit", "status", "demo")) {
+        for (String command : List.of("login", "keys", "send", "inbox", "read", "flag", "move", "delete", "log", "audit", "status", "demo")) {
             assertTrue(help.out().contains(command), command);
         }
         assertTrue(run("keys", "--help").out().contains("rotate"));
@@ -56,7 +56,8 @@ class SealpostCliTest {
 
     @Test
     void withNobodySignedInCommandsFailWithAClearOneLineError() {
-        for (String[] args : new String[][] {{"inbox"}, {"log"}, {"keys", "init"}, {"read", "01a21618-cf7c-7174-9b9d-2ba1d693ec62"}}) {
+        for (String[] args : new String[][] {{"inbox"}, {"log"}, {"keys", "init"}, {"read", "01a21618-cf7c-7174-9b9d-2ba1d693ec62"},
+                {"move", "01a21618-cf7c-7174-9b9d-2ba1d693ec62", "archive"}}) {
             Run run = run(args);
             assertEquals(1, run.exit(), String.join(" ", args));
             assertTrue(run.err().startsWith("error: nobody is signed in here"), run.err());
