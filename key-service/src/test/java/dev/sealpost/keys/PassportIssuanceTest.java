@@ -1,6 +1,6 @@
 package dev.sealpost.keys;
 
-import dev.sealpost.keys.service.PassportIssuer;
+import dev.sealpost.passport.UserIds;
 import dev.sealpost.passport.Passport;
 import dev.sealpost.passport.PassportException;
 import dev.sealpost.passport.PassportVerifier;
@@ -54,7 +54,7 @@ class PassportIssuanceTest {
         PassportVerifier mail = KeyServiceClient.verifier(RestAssured.port, "mail-service", Duration.ofSeconds(1));
         Passport passport = mail.verify(token);
         assertEquals("consumer", passport.tenant());
-        assertEquals(PassportIssuer.userId(KeyServiceClient.CONSUMER_IDP, "keycloak-subject-1"), passport.subject());
+        assertEquals(UserIds.of(KeyServiceClient.CONSUMER_IDP, "keycloak-subject-1"), passport.subject());
         assertEquals(Set.of("user"), passport.roles());
         assertEquals("2fa", passport.acr());
         PassportException wrongService = assertThrows(PassportException.class,
@@ -64,8 +64,8 @@ class PassportIssuanceTest {
 
     @Test
     void theSameExternalSubjectInAnotherRealmIsAnotherUser() {
-        String consumerId = PassportIssuer.userId(KeyServiceClient.CONSUMER_IDP, "same-subject");
-        String acmeId = PassportIssuer.userId(KeyServiceClient.ACME_IDP, "same-subject");
+        String consumerId = UserIds.of(KeyServiceClient.CONSUMER_IDP, "same-subject");
+        String acmeId = UserIds.of(KeyServiceClient.ACME_IDP, "same-subject");
         org.junit.jupiter.api.Assertions.assertNotEquals(consumerId, acmeId);
     }
 

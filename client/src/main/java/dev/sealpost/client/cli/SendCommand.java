@@ -2,6 +2,7 @@ package dev.sealpost.client.cli;
 
 import dev.sealpost.client.ClientException;
 import dev.sealpost.client.Sealpost;
+import dev.sealpost.client.keys.VerifiedBundle;
 import dev.sealpost.client.mail.Draft;
 import dev.sealpost.client.mail.MailClient;
 import picocli.CommandLine.Command;
@@ -55,8 +56,8 @@ final class SendCommand implements Callable<Integer> {
         }
         MailClient mail = client.mail();
         // keys are checked before the passphrase is even asked: a changed key stops here
-        mail.recipients(to);
-        MailClient.Sent sent = mail.send(new Draft(to, subject, body, attachments), client.unlock(passphrase.read(terminal)),
+        List<VerifiedBundle> checked = mail.recipients(to);
+        MailClient.Sent sent = mail.send(new Draft(to, subject, body, attachments), checked, client.unlock(passphrase.read(terminal)),
                 terminal.progressBar(PROGRESS_FROM_BYTES));
         if (terminal.json()) {
             terminal.printJson(sent);

@@ -35,10 +35,11 @@ final class StatusCommand implements Callable<Integer> {
         status.put("address", current.map(Profile::address).orElse(null));
         if (current.isPresent()) {
             Sealpost client = cli.signedIn();
-            status.put("signedIn", client.signedIn());
+            boolean signedIn = client.signedIn();
+            status.put("signedIn", signedIn);
             status.put("keys", current.get().hasKeys());
             status.put("pinnedContacts", current.get().pinnedContacts().size());
-            if (client.signedIn() && Boolean.TRUE.equals(status.get("gatewayReady"))) {
+            if (signedIn && Boolean.TRUE.equals(status.get("gatewayReady"))) {
                 MailClient.Quota quota = client.mail().quota();
                 status.put("usedBytes", quota.usedBytes());
                 status.put("quotaBytes", quota.quotaBytes());

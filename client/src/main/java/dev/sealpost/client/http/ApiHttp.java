@@ -52,12 +52,12 @@ public final class ApiHttp {
     }
 
     public JsonNode getJson(String path) throws ClientException {
-        return JSON_BODY.parse(send(authorized(path).GET(), HttpResponse.BodyHandlers.ofByteArray()));
+        return json(send(authorized(path).GET(), HttpResponse.BodyHandlers.ofByteArray()));
     }
 
     /** A call that needs no token (public key material and logs). */
     public JsonNode getPublicJson(String path) throws ClientException {
-        return JSON_BODY.parse(send(request(path).GET(), HttpResponse.BodyHandlers.ofByteArray()));
+        return json(send(request(path).GET(), HttpResponse.BodyHandlers.ofByteArray()));
     }
 
     public byte[] getBytes(String path) throws ClientException {
@@ -70,7 +70,7 @@ public final class ApiHttp {
     }
 
     public JsonNode putBytes(String path, byte[] body) throws ClientException {
-        return JSON_BODY.parse(send(authorized(path).header("Content-Type", "application/octet-stream")
+        return json(send(authorized(path).header("Content-Type", "application/octet-stream")
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(body)), HttpResponse.BodyHandlers.ofByteArray()));
     }
 
@@ -78,14 +78,14 @@ public final class ApiHttp {
             throws ClientException {
         HttpRequest.Builder request = authorized(path).header("Content-Type", contentType).POST(body);
         headers.forEach(request::header);
-        return JSON_BODY.parse(send(request, HttpResponse.BodyHandlers.ofByteArray()));
+        return json(send(request, HttpResponse.BodyHandlers.ofByteArray()));
     }
 
     public JsonNode sendJson(String method, String path, Object body) throws ClientException {
         try {
             HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body));
-            return JSON_BODY.parse(send(authorized(path).header("Content-Type", "application/json").method(method, publisher),
+            return json(send(authorized(path).header("Content-Type", "application/json").method(method, publisher),
                     HttpResponse.BodyHandlers.ofByteArray()));
         } catch (IOException e) {
             throw new ClientException.Unreachable("could not encode the request", e);
@@ -159,11 +159,7 @@ public final class ApiHttp {
         return new byte[0];
     }
 
-    private interface BodyParser {
-        JsonNode parse(HttpResponse<byte[]> response) throws ClientException;
-    }
-
-    private static final BodyParser JSON_BODY = response -> {
+    private static JsonNode json(HttpResponse<byte[]> response) throws ClientException {
         byte[] body = response.body();
         if (body == null || body.length == 0) {
             return JSON.nullNode();
@@ -173,5 +169,5 @@ public final class ApiHttp {
         } catch (IOException e) {
             throw new ClientException.Unreachable("the gateway answered something that is not JSON", e);
         }
-    };
+    }
 }

@@ -88,7 +88,11 @@ public final class MailClient {
     }
 
     public Sent send(Draft draft, PrivateKeys sender, Progress progress) throws ClientException {
-        List<VerifiedBundle> recipients = recipients(draft.to());
+        return send(draft, recipients(draft.to()), sender, progress);
+    }
+
+    /** With the draft's recipients already checked by {@link #recipients} (the CLI checks them before it asks for the passphrase). */
+    public Sent send(Draft draft, List<VerifiedBundle> recipients, PrivateKeys sender, Progress progress) throws ClientException {
         VerifiedBundle self = directory.lookup(ownAddress);
         if (!self.fingerprint().equals(sender.publicBundle().fingerprint())) {
             throw new ClientException.LocalState("the directory's key of " + ownAddress + " is not this client's key: publish it "

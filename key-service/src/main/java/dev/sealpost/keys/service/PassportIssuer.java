@@ -85,16 +85,11 @@ public class PassportIssuer {
         }
         ActiveSigningKeys.Signer signer = activeKeys.signer(request.tenant(), KeyPurpose.PASSPORT)
                 .orElseThrow(() -> new ProblemException(503, "Service Unavailable", "no active passport key yet"));
-        String subject = userId(request.externalIssuer(), request.externalSubject());
+        String subject = UserIds.of(request.externalIssuer(), request.externalSubject());
         PassportSigner.Claims claims = new PassportSigner.Claims(tenants.issuer(request.tenant()), request.tenant(), subject,
                 request.audience(), Set.copyOf(roles), request.acr(), address, Instant.now(), config.passports().lifetime());
         String passport = PassportSigner.sign(claims, signer.kid(), signer.privateKey(), UUID.randomUUID().toString());
         return new Issued(passport, subject, claims.expiresAt());
-    }
-
-    /** See {@link UserIds#of}: the gateway names users the same way in its events. */
-    public static String userId(String externalIssuer, String externalSubject) {
-        return UserIds.of(externalIssuer, externalSubject);
     }
 
     private static boolean blank(String value) {
