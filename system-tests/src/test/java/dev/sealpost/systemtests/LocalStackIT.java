@@ -2,6 +2,7 @@ package dev.sealpost.systemtests;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sealpost.client.ClientException;
 import dev.sealpost.client.ClientSettings;
 import dev.sealpost.client.Sealpost;
@@ -300,6 +301,62 @@ class LocalStackIT {
     }
 
     /**
+     * A second gateway replica (per-user limit 5 a minute), started after the acme realm got a signing
+     * key of the test's own: a token of the realm that is not valid yet is refused with one
+     * {@code not_yet_valid} event, the same token valid now passes; bob is slowed down after his
+     * fifth request while dave, from the same address, is not, and bob's refusal is one
+     * {@code REQUEST_RATE_LIMITED} event in his name.
+     */
+    @Test
+    @Order(5)
+    void aReplicaWithTighterLimitsRefusesATokenNotYetValidAndLimitsEachUserApart() throws Exception {
+        String bob = signInWithSecondFactor("bob", "consumer");
+        ObjectNode dave = new CraftedTokens(TOKENS.get("dave")).claims();
+        long now = java.time.Instant.now().getEpochSecond();
+        dave.put("iat", now).put("exp", now + 300).put("jti", java.util.UUID.randomUUID().toString());
+        String run = "replica-" + System.nanoTime() + "-";
+        try (RealmSigningKey acmeKey = RealmSigningKey.add("http://localhost:" + PORTS.get("KEYCLOAK"), "acme", keycloakAdminToken());
+                GatewayReplica replica = GatewayReplica.start(root, home, PORTS,
+                        Map.of("SEALPOST_RATE_LIMIT_PER_IP", "100000000", "SEALPOST_RATE_LIMIT_PER_USER", "5"))) {
+            String quota = replica.url() + "/api/mail/quota";
+            HttpResponse<String> notYet = send(quota, acmeKey.sign(dave.deepCopy().put("nbf", now + 3600)), run + "not-yet-valid");
+            assertEquals(401, notYet.statusCode(), notYet.body());
+            assertEquals("application/problem+json", notYet.headers().firstValue("Content-Type").orElse(""));
+            String daveNow = acmeKey.sign(dave.deepCopy().put("nbf", now - 5));
+            HttpResponse<String> valid = send(quota, daveNow, run + "valid-now");
+            assertEquals(200, valid.statusCode(), "the same token, valid now, passes: the realm's key is trusted; " + valid.body());
+
+            for (int request = 1; request <= 5; request++) {
+                HttpResponse<String> allowed = send(quota, bob, run + "bob-" + request);
+                assertEquals(200, allowed.statusCode(), "bob's request " + request + ": " + allowed.body());
+            }
+            HttpResponse<String> limited = send(quota, bob, run + "bob-limited");
+            assertEquals(429, limited.statusCode(), limited.body());
+            assertEquals("application/problem+json", limited.headers().firstValue("Content-Type").orElse(""));
+            long retryAfter = Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow());
+            assertTrue(retryAfter >= 1 && retryAfter <= 12, "one request comes back every 12 s: Retry-After " + retryAfter);
+            assertEquals(200, send(quota, daveNow, run + "dave-after-bob").statusCode(), "another user from the same address is not slowed down");
+        }
+        List<JsonNode> events = StackEvents.matching(PORTS.get("KAFKA"),
+                e -> e.path("requestId").asText().startsWith(run) && !"SIGN_IN_SUCCEEDED".equals(e.path("type").asText()), 2);
+        Map<String, JsonNode> byRequest = new LinkedHashMap<>();
+        events.forEach(event -> byRequest.put(event.path("requestId").asText().substring(run.length()), event));
+        assertEquals(java.util.Set.of("not-yet-valid", "bob-limited"), byRequest.keySet(), "one event each: " + events);
+        assertEquals("SIGN_IN_FAILED", byRequest.get("not-yet-valid").path("type").asText());
+        assertEquals("not_yet_valid", byRequest.get("not-yet-valid").path("reason").asText());
+        JsonNode rateLimited = byRequest.get("bob-limited");
+        assertEquals("REQUEST_RATE_LIMITED", rateLimited.path("type").asText());
+        assertEquals(new CraftedTokens(bob).claims().path("sub").asText(), rateLimited.path("actor").path("subject").asText());
+        assertTrue(rateLimited.path("target").asText().contains("limit:per-user"), rateLimited.toString());
+        assertEquals("consumer", rateLimited.path("tenant").asText());
+    }
+
+    private static HttpResponse<String> send(String url, String token, String requestId) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + token)
+                .header("X-Request-Id", requestId).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
      * 60 s of requests through the gateway (each one a passport checked by mail-service) while an
      * operator rotates the tenant's passport key: old passports keep verifying with the retired key,
      * new ones are signed by the new key, and not one request fails.
@@ -410,13 +467,7 @@ class LocalStackIT {
     /** A genuine token that has expired: the realm's token lifespan is set to 1 s for one sign-in, then restored. */
     private static String expiredToken() throws Exception {
         String keycloak = "http://localhost:" + PORTS.get("KEYCLOAK");
-        HttpResponse<String> admin = HTTP.send(HttpRequest.newBuilder(URI.create(keycloak + "/realms/master/protocol/openid-connect/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&client_id=admin-cli&username=admin&password="
-                        + java.net.URLEncoder.encode(secret("KEYCLOAK_ADMIN_PASSWORD"), StandardCharsets.UTF_8))).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, admin.statusCode(), admin.body());
-        String adminToken = JSON.readTree(admin.body()).path("access_token").asText();
+        String adminToken = keycloakAdminToken();
         HttpResponse<String> realm = HTTP.send(HttpRequest.newBuilder(URI.create(keycloak + "/admin/realms/consumer"))
                 .header("Authorization", "Bearer " + adminToken).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, realm.statusCode(), realm.body());
@@ -440,6 +491,30 @@ class LocalStackIT {
                 .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"accessTokenLifespan\": " + seconds + "}")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(204, response.statusCode(), response.body());
+    }
+
+    /** The stack's Keycloak administrator (master realm), as an operator signs in to change a realm. */
+    private static String keycloakAdminToken() throws Exception {
+        HttpResponse<String> admin = HTTP.send(HttpRequest.newBuilder(URI.create(
+                        "http://localhost:" + PORTS.get("KEYCLOAK") + "/realms/master/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&client_id=admin-cli&username=admin&password="
+                        + java.net.URLEncoder.encode(secret("KEYCLOAK_ADMIN_PASSWORD"), StandardCharsets.UTF_8))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, admin.statusCode(), admin.body());
+        return JSON.readTree(admin.body()).path("access_token").asText();
+    }
+
+    /** A fresh access token of a demo user, signed in with password and one-time code like the CLI does. */
+    private static String signInWithSecondFactor(String user, String realm) throws Exception {
+        String totp = freshTotp(user);
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(
+                        "http://localhost:" + PORTS.get("KEYCLOAK") + "/realms/" + realm + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&client_id=sealpost-cli&scope=openid&username=" + user
+                        + "&password=" + DEMO_USERS.get(user)[1] + "&totp=" + totp)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return JSON.readTree(response.body()).path("access_token").asText();
     }
 
     private static String secret(String name) throws IOException {

@@ -22,6 +22,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.httpproxy.HttpProxy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.net.URI;
@@ -60,9 +61,13 @@ public class ServiceRoutes {
     private final MeterRegistry metrics;
     /** The issuers of the tenants' realms, to tell an unknown issuer from a bad signature in the log. */
     private final Set<String> issuers;
+    /** Whether OpenTelemetry makes spans here (then it, not the client, tells the service its parent span). */
+    private final boolean tracing;
 
     public ServiceRoutes(GatewayConfig config, PassportClient passports, RateLimiters limits, Vertx vertx, GatewayEvents events,
-            AccessEvents access, MeterRegistry metrics) {
+            AccessEvents access, MeterRegistry metrics,
+            @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "false") boolean tracingDisabled) {
+        this.tracing = !tracingDisabled;
         this.metrics = metrics;
         this.events = events;
         this.access = access;
@@ -84,7 +89,9 @@ public class ServiceRoutes {
         HttpClient client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5_000)
                 .setIdleTimeout((int) config.requestTimeout().toSeconds()).setMaxPoolSize(64));
         HttpProxy proxy = HttpProxy.reverseProxy(client)
-                .originRequestProvider(new UpstreamConnections(audience, upstream, metrics).provider(vertx));
+                .originRequestProvider(new UpstreamConnections(audience, upstream, metrics).provider(vertx))
+                .addInterceptor(new SafeMethodRetries(metrics.counter("sealpost.gateway.upstream.answer.retries",
+                        io.micrometer.core.instrument.Tags.of("upstream", audience))));
         router.route(path).order(-10).handler(context -> forward(context, proxy, audience, bodyLimit));
     }
 
@@ -117,6 +124,11 @@ public class ServiceRoutes {
         // who the client is, as far as the services are concerned: set here, never taken from the client
         request.headers().set("X-Forwarded-For", clientAddress);
         request.headers().remove("Forwarded");
+        if (tracing) {
+            // the gateway's span already continues the client's trace; the call to the service is a span of its
+            // own, written by the tracer: the client's traceparent would be a second, wrong parent
+            request.headers().remove("traceparent").remove("tracestate");
+        }
         if (audience.equals("key-service") && PUBLIC_KEY_PATHS.matcher(request.path()).matches()) {
             request.headers().remove("Authorization");
             proxy.handle(request);
