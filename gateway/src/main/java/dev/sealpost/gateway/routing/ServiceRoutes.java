@@ -8,9 +8,11 @@ import dev.sealpost.gateway.events.GatewayEvents;
 import dev.sealpost.gateway.limits.RateLimit;
 import dev.sealpost.gateway.limits.RateLimiters;
 import dev.sealpost.gateway.security.TokenRejection;
+import dev.sealpost.gateway.security.VerifiedToken;
+import dev.sealpost.gateway.security.VerifiedTokens;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
 import io.quarkus.oidc.OIDCException;
-import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -23,11 +25,9 @@ import io.vertx.httpproxy.HttpProxy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.net.URI;
 import java.time.Instant;
-import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
@@ -59,15 +59,17 @@ public class ServiceRoutes {
     private final GatewayEvents events;
     private final AccessEvents access;
     private final MeterRegistry metrics;
+    private final VerifiedTokens verifiedTokens;
     /** The issuers of the tenants' realms, to tell an unknown issuer from a bad signature in the log. */
     private final Set<String> issuers;
     /** Whether OpenTelemetry makes spans here (then it, not the client, tells the service its parent span). */
     private final boolean tracing;
 
     public ServiceRoutes(GatewayConfig config, PassportClient passports, RateLimiters limits, Vertx vertx, GatewayEvents events,
-            AccessEvents access, MeterRegistry metrics,
+            AccessEvents access, MeterRegistry metrics, VerifiedTokens verifiedTokens,
             @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "false") boolean tracingDisabled) {
         this.tracing = !tracingDisabled;
+        this.verifiedTokens = verifiedTokens;
         this.metrics = metrics;
         this.events = events;
         this.access = access;
@@ -136,34 +138,39 @@ public class ServiceRoutes {
         }
         request.pause();
         String authorization = request.getHeader("Authorization");
+        VerifiedToken remembered = verifiedTokens.find(authorization);
         // authentication is not proactive (application.properties): the token is checked here, so that every
         // refusal is a problem body written by this class and an event
-        QuarkusHttpUser.getSecurityIdentity(context, null)
-                .onFailure().transform(failure -> failure instanceof OIDCException ? failure
-                        : new Refused(TokenRejection.of(authorization, issuers, AUDIENCE, Instant.now())))
-                .chain(identity -> {
-                    if (identity == null || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken token)) {
-                        throw new Refused(TokenRejection.of(authorization, issuers, AUDIENCE, Instant.now()));
-                    }
-                    String tenant = identity.getAttribute("tenant-id");
-                    SecurityEvent.Actor user = new SecurityEvent.Actor(token.getIssuer(), token.getSubject(), null);
-                    GatewayConfig.Tenant policy = config.tenants().get(tenant);
+        Uni<VerifiedToken> verified = remembered != null ? Uni.createFrom().item(remembered)
+                : QuarkusHttpUser.getSecurityIdentity(context, null)
+                        .onFailure().transform(failure -> failure instanceof OIDCException ? failure
+                                : new Refused(TokenRejection.of(authorization, issuers, AUDIENCE, Instant.now())))
+                        .map(identity -> {
+                            VerifiedToken token = VerifiedToken.of(identity);
+                            if (token == null) {
+                                throw new Refused(TokenRejection.of(authorization, issuers, AUDIENCE, Instant.now()));
+                            }
+                            verifiedTokens.remember(authorization, token);
+                            return token;
+                        });
+        verified.chain(token -> {
+                    SecurityEvent.Actor user = new SecurityEvent.Actor(token.issuer(), token.subject(), null);
+                    GatewayConfig.Tenant policy = config.tenants().get(token.tenant());
                     if (policy == null) {
                         throw new Refused(TokenRejection.UNKNOWN_ISSUER); // fail closed: a tenant without a policy
                     }
-                    boolean secondFactor = SecondFactor.provenBy(token);
-                    if (policy.requireSecondFactor() && !secondFactor) {
-                        throw new Refused(TokenRejection.SECOND_FACTOR_MISSING, tenant, user);
+                    if (policy.requireSecondFactor() && !token.secondFactor()) {
+                        throw new Refused(TokenRejection.SECOND_FACTOR_MISSING, token.tenant(), user);
                     }
-                    OptionalLong wait = limits.tryConsume(RateLimit.PER_USER, token.getIssuer() + "\n" + token.getSubject());
+                    OptionalLong wait = limits.tryConsume(RateLimit.PER_USER, token.issuer() + "\n" + token.subject());
                     if (wait.isPresent()) {
-                        throw new RateLimited(wait.getAsLong(), tenant, user);
+                        throw new RateLimited(wait.getAsLong(), token.tenant(), user);
                     }
-                    if (!access.signedIn(tenant, user, token.getClaim("sid"), client)) {
+                    if (!access.signedIn(token.tenant(), user, token.session(), client)) {
                         throw new EventsUnavailable();
                     }
-                    return passports.passport(identityOf(identity, tenant, secondFactor), audience)
-                            .onFailure().transform(failure -> new PassportFailed(failure, tenant, user));
+                    return passports.passport(identityOf(token), audience)
+                            .onFailure().transform(failure -> new PassportFailed(failure, token.tenant(), user));
                 })
                 .subscribe().with(passport -> {
                     request.headers().set("Authorization", "Bearer " + passport);
@@ -174,13 +181,10 @@ public class ServiceRoutes {
                 });
     }
 
-    private static PassportClient.Identity identityOf(SecurityIdentity identity, String tenant, boolean secondFactor) {
-        JsonWebToken token = (JsonWebToken) identity.getPrincipal();
-        Boolean emailVerified = token.getClaim("email_verified");
+    private static PassportClient.Identity identityOf(VerifiedToken token) {
         // the address travels only as Keycloak verified it; identity is (issuer, subject), never the e-mail
-        String address = Boolean.TRUE.equals(emailVerified) ? token.getClaim("email") : null;
-        return new PassportClient.Identity(tenant, token.getIssuer(), token.getSubject(),
-                List.copyOf(identity.getRoles()), secondFactor ? "2fa" : "password", address);
+        return new PassportClient.Identity(token.tenant(), token.issuer(), token.subject(), token.roles(),
+                token.secondFactor() ? "2fa" : "password", token.verifiedAddress());
     }
 
     /** Records the refusal (or answers 503 if it cannot be recorded), then answers with a problem. */

@@ -1,4 +1,4 @@
-package dev.sealpost.gateway.routing;
+package dev.sealpost.gateway.security;
 
 import jakarta.json.JsonArray;
 import jakarta.json.JsonString;
@@ -14,14 +14,14 @@ import java.util.Set;
  * shows. The local realms name each completed step in {@code amr} (Keycloak's AMR mapper with a
  * reference value per authenticator: {@code pwd}, {@code otp}; docs/gateway.md).
  */
-final class SecondFactor {
+public final class SecondFactor {
 
     private static final Set<String> SECOND_FACTORS = Set.of("otp", "mfa", "hwk", "swk", "sms", "fido");
 
     private SecondFactor() {
     }
 
-    static boolean provenBy(JsonWebToken token) {
+    public static boolean provenBy(JsonWebToken token) {
         // the claim arrives as a JSON array, a collection or (from some providers) a single string
         Object amr = token.getClaim("amr");
         Iterable<?> methods = amr instanceof JsonArray array ? array
