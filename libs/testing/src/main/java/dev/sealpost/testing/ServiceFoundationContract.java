@@ -92,4 +92,36 @@ public abstract class ServiceFoundationContract {
             assertEquals("1.0", versions.get(0), "the shared outbox migration runs first");
         }
     }
+
+    /**
+     * An HTTP/2 client (h2c, prior knowledge) is told it may have at most 100 requests in flight on a
+     * connection (SETTINGS_MAX_CONCURRENT_STREAMS): without it one connection could hold the heap.
+     */
+    @Test
+    void http2ConnectionsMayCarryAtMostAHundredRequestsAtOnce() throws java.io.IOException {
+        int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5_000);
+            var out = socket.getOutputStream();
+            out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0}); // our SETTINGS: empty
+            out.flush();
+            var in = new java.io.DataInputStream(socket.getInputStream());
+            byte[] header = new byte[9];
+            in.readFully(header);
+            int length = ((header[0] & 0xff) << 16) | ((header[1] & 0xff) << 8) | (header[2] & 0xff);
+            assertEquals(4, header[3], "the server's first frame is its SETTINGS");
+            byte[] settings = new byte[length];
+            in.readFully(settings);
+            Long maxConcurrentStreams = null;
+            for (int i = 0; i + 6 <= length; i += 6) {
+                int id = ((settings[i] & 0xff) << 8) | (settings[i + 1] & 0xff);
+                long value = java.nio.ByteBuffer.wrap(settings, i + 2, 4).getInt() & 0xffffffffL;
+                if (id == 3) {
+                    maxConcurrentStreams = value;
+                }
+            }
+            assertEquals(100L, maxConcurrentStreams);
+        }
+    }
 }

@@ -28,18 +28,63 @@ import java.util.concurrent.atomic.AtomicLong;
  * sender, a recipient and a reader (through key-service), their mailboxes, a sealed 4 KiB message in DIR/message.spen,
  * and 100,000 messages in the reader's inbox (inserted with SQL, like 100,000 deliveries).</li>
  * <li>{@code rawsql JDBC_URL DB_USER DB_PASSWORD FILE SECONDS CONNECTIONS}: the reference rate — the same rows a send
- * writes (two message copies, two quota updates, two outbox events), one transaction per message, straight JDBC.</li>
+ * writes (two message copies, two quota updates, two outbox events with the payloads of a send the service made), one
+ * transaction per message, straight JDBC.</li>
+ * <li>{@code rate MAIL_URL PASSPORT FILE RECIPIENT PER_SECOND SECONDS}: sends at a fixed rate whatever the answers'
+ * speed (open loop, unlike wrk), after a warm-up of half as long; each latency is counted from the moment its request was due,
+ * so a stall shows as the latency of every request that waited behind it.</li>
  * </ul>
  */
 public final class MailLoad {
 
 
     public static void main(String[] args) throws Exception {
-        if (args[0].equals("setup")) {
-            setup(args);
-        } else {
-            rawSql(args);
+        switch (args[0]) {
+            case "setup" -> setup(args);
+            case "rate" -> fixedRate(args);
+            default -> rawSql(args);
         }
+    }
+
+    private static void fixedRate(String[] args) throws Exception {
+        URI uri = URI.create(args[1] + "/api/mail/messages?to=" + args[4]);
+        String passport = args[2];
+        byte[] envelope = Files.readAllBytes(Path.of(args[3]));
+        int perSecond = Integer.parseInt(args[5]);
+        int seconds = Integer.parseInt(args[6]);
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .executor(java.util.concurrent.Executors.newFixedThreadPool(4)).build();
+        HttpRequest request = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + passport)
+                .header("Content-Type", "application/octet-stream").timeout(java.time.Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(envelope)).build();
+        long intervalNanos = 1_000_000_000L / perSecond;
+        int warmUp = perSecond * (seconds / 2);
+        int total = warmUp + perSecond * seconds;
+        long[] latencies = new long[total];
+        java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(total);
+        long start = System.nanoTime();
+        for (int i = 0; i < total; i++) {
+            long due = start + i * intervalNanos;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+            int index = i;
+            http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
+                latencies[index] = System.nanoTime() - due;
+                if (failure != null || response.statusCode() != 201) {
+                    failed.incrementAndGet();
+                }
+                finished.countDown();
+            });
+        }
+        long sentIn = System.nanoTime() - start;
+        finished.await();
+        long[] measured = java.util.Arrays.copyOfRange(latencies, warmUp, total);
+        java.util.Arrays.sort(measured);
+        System.out.printf("rate %.2f %.2f %.2f %d%n", (total * 1e9) / sentIn, measured[measured.length / 2] / 1e6,
+                measured[(int) (measured.length * 0.99)] / 1e6, failed.get());
     }
 
     private static void setup(String[] args) throws Exception {
@@ -129,6 +174,19 @@ public final class MailLoad {
                 }
             }
         }
+        // the events a send of the service wrote (the wrk run before this one): the same rows means the same payloads
+        List<String[]> eventsOfASend = new ArrayList<>();
+        try (Connection read = DriverManager.getConnection(args[1], args[2], args[3])) {
+            for (String type : List.of("MESSAGE_SENT", "MESSAGE_RECEIVED")) {
+                try (ResultSet row = read.createStatement().executeQuery("SELECT payload::text FROM outbox_event WHERE event_type = '"
+                        + type + "' ORDER BY created_at DESC LIMIT 1")) {
+                    if (!row.next()) {
+                        throw new IllegalStateException("no " + type + " event yet: run the send benchmark first");
+                    }
+                    eventsOfASend.add(new String[] {type, row.getString(1)});
+                }
+            }
+        }
         for (int c = 0; c < connections; c++) {
             Thread thread = new Thread(() -> {
                 try (Connection db = DriverManager.getConnection(args[1], args[2], args[3])) {
@@ -157,7 +215,7 @@ public final class MailLoad {
                     PreparedStatement quota = db.prepareStatement("INSERT INTO mailbox_usage (mailbox_id, stripe, bytes) "
                             + "VALUES (?, ?, ?) ON CONFLICT (mailbox_id, stripe) DO UPDATE SET bytes = mailbox_usage.bytes + excluded.bytes");
                     PreparedStatement event = db.prepareStatement("INSERT INTO outbox_event (id, partition_key, event_type, payload, created_at, "
-                            + "published_at) VALUES (?, 'consumer|raw', 'RAW_SQL_BENCHMARK', '{\"raw\":true}'::jsonb, now(), now())");
+                            + "published_at) VALUES (?, 'consumer|raw', ?, ?::jsonb, now(), now())");
                     while (running.get()) {
                         long start = System.nanoTime();
                         for (UUID[] copy : new UUID[][] {{sender, sent}, {recipient, inbox}}) {
@@ -167,7 +225,10 @@ public final class MailLoad {
                             message.setBytes(4, envelope);
                             message.setLong(5, envelope.length);
                             message.addBatch();
+                            String[] payload = copy[0] == sender ? eventsOfASend.get(0) : eventsOfASend.get(1);
                             event.setObject(1, UUID.randomUUID());
+                            event.setString(2, payload[0]);
+                            event.setString(3, payload[1]);
                             event.addBatch();
                         }
                         message.executeBatch();
