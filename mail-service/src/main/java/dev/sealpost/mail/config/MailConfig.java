@@ -13,6 +13,14 @@ public interface MailConfig {
     @WithDefault("26214400")
     long maxMessageBytes();
 
+    /**
+     * Message bytes being received at once, over all requests (a body is held whole until it is
+     * stored): past it a send is refused with 503 and Retry-After instead of filling the heap. At
+     * least {@link #maxMessageBytes()}.
+     */
+    @WithDefault("67108864")
+    long maxInFlightMessageBytes();
+
     /** Storage per mailbox, counting every copy it holds (inbox, sent, trash...). */
     @WithDefault("1073741824")
     long defaultQuotaBytes();
