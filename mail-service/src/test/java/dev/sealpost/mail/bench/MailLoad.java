@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * writes (two message copies, two quota updates, two outbox events with the payloads of a send the service made), one
  * transaction per message, straight JDBC.</li>
  * <li>{@code rate MAIL_URL PASSPORT FILE RECIPIENT PER_SECOND SECONDS}: sends at a fixed rate whatever the answers'
- * speed (open loop, unlike wrk), after a warm-up of half as long; each latency is counted from the moment its request was due,
+ * speed (open loop, unlike wrk; at most 64 requests out at once), after a warm-up of half as long; each latency is counted from the moment its request was due,
  * so a stall shows as the latency of every request that waited behind it.</li>
  * </ul>
  */
@@ -46,14 +46,17 @@ public final class MailLoad {
         }
     }
 
+    /** The fixed-rate client's connections: like a gateway's pool, far more than 1,000 sends a second need at 10 ms each. */
+    private static final int CONNECTIONS = 64;
+
     private static void fixedRate(String[] args) throws Exception {
         URI uri = URI.create(args[1] + "/api/mail/messages?to=" + args[4]);
         String passport = args[2];
         byte[] envelope = Files.readAllBytes(Path.of(args[3]));
         int perSecond = Integer.parseInt(args[5]);
         int seconds = Integer.parseInt(args[6]);
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .executor(java.util.concurrent.Executors.newFixedThreadPool(4)).build();
+        java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newFixedThreadPool(4);
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(executor).build();
         HttpRequest request = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + passport)
                 .header("Content-Type", "application/octet-stream").timeout(java.time.Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(envelope)).build();
@@ -63,6 +66,7 @@ public final class MailLoad {
         long[] latencies = new long[total];
         java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(total);
+        java.util.concurrent.Semaphore outstanding = new java.util.concurrent.Semaphore(CONNECTIONS);
         long start = System.nanoTime();
         for (int i = 0; i < total; i++) {
             long due = start + i * intervalNanos;
@@ -71,8 +75,12 @@ public final class MailLoad {
                 java.util.concurrent.locks.LockSupport.parkNanos(wait);
             }
             int index = i;
+            // at most CONNECTIONS requests out at once (one connection each): a request due while all are out
+            // waits for one, and that wait is part of its latency
+            outstanding.acquireUninterruptibly();
             http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
                 latencies[index] = System.nanoTime() - due;
+                outstanding.release();
                 if (failure != null || response.statusCode() != 201) {
                     failed.incrementAndGet();
                 }
@@ -85,6 +93,7 @@ public final class MailLoad {
         java.util.Arrays.sort(measured);
         System.out.printf("rate %.2f %.2f %.2f %d%n", (total * 1e9) / sentIn, measured[measured.length / 2] / 1e6,
                 measured[(int) (measured.length * 0.99)] / 1e6, failed.get());
+        executor.shutdownNow(); // its threads would keep this JVM alive
     }
 
     private static void setup(String[] args) throws Exception {
