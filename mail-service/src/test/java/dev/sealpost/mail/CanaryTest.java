@@ -66,7 +66,7 @@ class CanaryTest {
                     tables.add(rows.getString(1));
                 }
             }
-            assertTrue(tables.containsAll(List.of("message", "mailbox", "outbox_event", "send_request")), tables.toString());
+            assertTrue(tables.containsAll(List.of("message", "sealed_envelope", "mailbox", "outbox_event", "send_request")), tables.toString());
             for (String table : tables) {
                 try (ResultSet rows = db.createStatement().executeQuery("SELECT t::text FROM \"" + table + "\" t")) {
                     while (rows.next()) {
@@ -74,7 +74,7 @@ class CanaryTest {
                     }
                 }
             }
-            try (ResultSet rows = db.createStatement().executeQuery("SELECT envelope FROM message")) {
+            try (ResultSet rows = db.createStatement().executeQuery("SELECT bytes FROM sealed_envelope")) {
                 while (rows.next()) {
                     assertFalse(new String(rows.getBytes(1), StandardCharsets.ISO_8859_1).contains(CANARY), "canary in an envelope");
                 }

@@ -117,6 +117,67 @@ class MailApiTest {
     }
 
     @Test
+    void anEnvelopeIsStoredOnceForAllItsCopiesAndGoesWithTheLastOne() throws Exception {
+        byte[] envelope = seal("stored once", List.of(BOB.publicBundle(), CAROL.publicBundle()));
+        String sentId = send(alice, envelope, "bob@sealpost.test", "carol@acme.test").then().statusCode(201).extract().path("messageId");
+        String envelopeId = envelopeOf(sentId);
+        assertEquals(List.of(3L, 3L), envelopeCopiesAndReferences(envelopeId), "one envelope row, counted and referred to by three copies");
+        String bobsCopy = copyIn(bob, "alice@sealpost.test", sentId);
+        String carolsCopy = copyIn(carol, "alice@sealpost.test", sentId);
+        assertEquals(envelopeId, envelopeOf(bobsCopy));
+        assertEquals(envelopeId, envelopeOf(carolsCopy));
+
+        // bob and carol purge their copies at the same moment (trash, then for good): each takes the count down
+        // under the envelope's row lock, so it ends at exactly one, the sender's copy
+        as(bob).delete("/api/mail/messages/" + bobsCopy).then().statusCode(204);
+        as(carol).delete("/api/mail/messages/" + carolsCopy).then().statusCode(204);
+        CompletableFuture<Integer> bobPurges = CompletableFuture.supplyAsync(() -> as(bob).delete("/api/mail/messages/" + bobsCopy).statusCode());
+        CompletableFuture<Integer> carolPurges = CompletableFuture.supplyAsync(() -> as(carol).delete("/api/mail/messages/" + carolsCopy).statusCode());
+        assertEquals(204, bobPurges.join());
+        assertEquals(204, carolPurges.join());
+        assertEquals(List.of(1L, 1L), envelopeCopiesAndReferences(envelopeId));
+        // alice's copy still opens, whole
+        assertArrayEquals(envelope, as(alice).get("/api/mail/messages/" + sentId + "/envelope").then().statusCode(200).extract().asByteArray());
+
+        as(alice).delete("/api/mail/messages/" + sentId).then().statusCode(204);
+        as(alice).delete("/api/mail/messages/" + sentId).then().statusCode(204);
+        assertEquals(List.of(), envelopeCopiesAndReferences(envelopeId), "the last copy took the envelope with it");
+    }
+
+    /** The id of the envelope a copy refers to. */
+    static String envelopeOf(String messageId) {
+        try (Connection db = superuser(); ResultSet row = db.createStatement().executeQuery(
+                "SELECT envelope_id FROM message WHERE id = '" + UUID.fromString(messageId) + "'")) {
+            assertTrue(row.next(), "message " + messageId);
+            return row.getString(1);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The envelope's count of copies and how many messages refer to it; empty once the envelope is gone. */
+    static List<Long> envelopeCopiesAndReferences(String envelopeId) throws Exception {
+        try (Connection db = superuser(); ResultSet row = db.createStatement().executeQuery(
+                "SELECT e.copies, (SELECT count(*) FROM message m WHERE m.envelope_id = e.id) FROM sealed_envelope e WHERE e.id = '"
+                        + UUID.fromString(envelopeId) + "'")) {
+            return row.next() ? List.of(row.getLong(1), row.getLong(2)) : List.of();
+        }
+    }
+
+    /** The recipient's copy of a send, found by its envelope. */
+    private static String copyIn(String passport, String sender, String sentId) {
+        String envelopeId = envelopeOf(sentId);
+        List<String> ids = as(passport).queryParam("limit", 200).get("/api/mail/folders/inbox/messages").then().statusCode(200)
+                .extract().jsonPath().getList("messages.findAll { it.senderAddress == '" + sender + "' }.id", String.class);
+        for (String id : ids) {
+            if (envelopeOf(id).equals(envelopeId)) {
+                return id;
+            }
+        }
+        throw new AssertionError("no copy of " + sentId + " in the inbox");
+    }
+
+    @Test
     void someoneElsesMessageIsNotFoundAndRecorded() throws Exception {
         send(alice, seal("private", List.of(BOB.publicBundle())), "bob@sealpost.test").then().statusCode(201);
         String bobsCopy = as(bob).get("/api/mail/folders/inbox/messages").then().extract().path("messages[0].id");

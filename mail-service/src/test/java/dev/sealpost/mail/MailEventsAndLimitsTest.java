@@ -90,10 +90,18 @@ class MailEventsAndLimitsTest {
         assertTrue(accepted >= 1 && used <= 40000, "used " + used);
         // trash and purge give the space back: retention 0 s purges the trash at once
         String first = as(erin).get("/api/mail/folders/inbox/messages").path("messages[0].id");
+        String envelope = MailApiTest.envelopeOf(first);
         as(erin).delete("/api/mail/messages/" + first).then().statusCode(204);
         assertEquals(1L, retention.purgeExpired().await().atMost(Duration.ofSeconds(10)));
         as(erin).get("/api/mail/messages/" + first).then().statusCode(404);
         assertTrue(((Number) as(erin).get("/api/mail/quota").path("usedBytes")).longValue() < used);
+        // the sender's copy keeps the envelope; once retention purges that one too, the envelope goes
+        assertEquals(List.of(1L, 1L), MailApiTest.envelopeCopiesAndReferences(envelope));
+        String sendersCopy = as(sender).queryParam("limit", 200).get("/api/mail/folders/sent/messages").jsonPath()
+                .getList("messages.id", String.class).stream().filter(id -> MailApiTest.envelopeOf(id).equals(envelope)).findFirst().orElseThrow();
+        as(sender).delete("/api/mail/messages/" + sendersCopy).then().statusCode(204);
+        assertEquals(1L, retention.purgeExpired().await().atMost(Duration.ofSeconds(10)));
+        assertEquals(List.of(), MailApiTest.envelopeCopiesAndReferences(envelope));
     }
 
     @Test

@@ -162,7 +162,7 @@ public class MailService {
                             ? "your mailbox is over its quota" : "the mailbox of " + full.address() + " is full (over its quota)");
                 });
         SendRequest request = idempotencyKey == null ? null : new SendRequest(sender.id(), idempotencyKey, sentId);
-        return repository.deliver(pool, copies, envelope, sender.address(), recipients, Instant.now(), bytesByMailbox, events, request)
+        return repository.deliver(pool, UuidV7.next(), copies, envelope, sender.address(), recipients, Instant.now(), bytesByMailbox, events, request)
                 .onFailure(MailboxRepository.IdempotencyKeyTaken.class)
                 .transform(taken -> ProblemException.conflict("a send with this Idempotency-Key was just made; retry to get its result"))
                 .replaceWith(new SendResult(sentId, recipients.size(), false));

@@ -8,6 +8,7 @@ import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.service.events.Outbox;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.pgclient.PgException;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -25,23 +26,27 @@ import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** SQL for mailboxes, folders and messages. Every query that touches a message names its mailbox. */
 @ApplicationScoped
 public class MailboxRepository {
 
     private final Outbox outbox;
+    private final UsageStripes stripes;
 
-    public MailboxRepository(Outbox outbox) {
+    public MailboxRepository(Outbox outbox, UsageStripes stripes) {
         this.outbox = outbox;
+        this.stripes = stripes;
     }
 
     private static final String USED_BYTES = "(SELECT coalesce(sum(u.bytes), 0) FROM mailbox_usage u WHERE u.mailbox_id = m.id) AS used_bytes";
     private static final String MAILBOX_COLUMNS = "m.id, m.tenant, m.owner_subject, m.address, m.quota_bytes, " + USED_BYTES;
-    /** Adds (or with a negative amount, frees) bytes on one random stripe of a mailbox's usage (V2_1 migration). */
+    /** Adds (or with a negative amount, frees) bytes on one stripe of a mailbox's usage (V2_1, V2_2 migrations). */
     private static final String ADD_USAGE = "INSERT INTO mailbox_usage (mailbox_id, stripe, bytes) VALUES ($1, $2, $3) "
             + "ON CONFLICT (mailbox_id, stripe) DO UPDATE SET bytes = mailbox_usage.bytes + excluded.bytes";
-    private static final int USAGE_STRIPES = 16;
+    /** Envelopes whose last copy is gone (their count already taken down in this transaction). */
+    static final String DELETE_UNREFERENCED_ENVELOPES = "DELETE FROM sealed_envelope WHERE id = ANY($1) AND copies = 0";
     private static final String SUMMARY_COLUMNS = "m.id, f.name AS folder, m.size_bytes, m.sender_address, m.recipient_addresses, "
             + "m.sent_at, m.received_at, m.seen, m.flagged";
 
@@ -94,15 +99,16 @@ public class MailboxRepository {
     }
 
     /**
-     * Writes a send in one statement (so atomic without BEGIN/COMMIT round trips): every copy, the
-     * events, the usage of each mailbox on a random stripe of it, and the Idempotency-Key if given.
-     * The envelope travels once, however many copies. Fails with {@link IdempotencyKeyTaken} if a
+     * Writes a send in one statement (so atomic without BEGIN/COMMIT round trips): the envelope, once
+     * (V2_3), every copy referring to it, the events, the usage of each mailbox on a stripe lent to
+     * this statement ({@link UsageStripes}; lent once a connection is held, so sends waiting for one
+     * hold no stripe), and the Idempotency-Key if given. Fails with {@link IdempotencyKeyTaken} if a
      * concurrent send recorded the same key first; nothing of this send is then written.
      */
-    public Uni<Void> deliver(SqlClient client, List<MessageCopy> copies, byte[] envelope, String sender, List<String> recipients,
+    public Uni<Void> deliver(Pool pool, UUID envelopeId, List<MessageCopy> copies, byte[] envelope, String sender, List<String> recipients,
             Instant sentAt, Map<UUID, Long> bytesByMailbox, List<SecurityEvent> events, SendRequest request) {
         OffsetDateTime at = OffsetDateTime.ofInstant(sentAt, ZoneOffset.UTC);
-        // sorted: two sends touching the same mailboxes lock their usage stripes in the same order
+        // sorted: two sends meeting on a stripe of the same mailboxes lock them in the same order
         List<Map.Entry<UUID, Long>> usage = bytesByMailbox.entrySet().stream().sorted(Map.Entry.comparingByKey()).toList();
         List<Object> arguments = new ArrayList<>(List.of(Buffer.buffer(envelope), (long) envelope.length, sender,
                 recipients.toArray(new String[0]), at,
@@ -110,21 +116,29 @@ public class MailboxRepository {
                 copies.stream().map(MessageCopy::mailboxId).toArray(UUID[]::new),
                 copies.stream().map(MessageCopy::folderId).toArray(UUID[]::new),
                 usage.stream().map(Map.Entry::getKey).toArray(UUID[]::new),
-                usage.stream().map(entry -> randomStripe()).toArray(Short[]::new),
-                usage.stream().map(Map.Entry::getValue).toArray(Long[]::new)));
-        StringBuilder sql = new StringBuilder("WITH copies AS (INSERT INTO message (id, mailbox_id, folder_id, envelope, size_bytes, "
-                + "sender_address, recipient_addresses, sent_at, received_at) SELECT c.id, c.mailbox_id, c.folder_id, $1, $2, $3, $4, $5, $5 "
-                + "FROM unnest($6::uuid[], $7::uuid[], $8::uuid[]) AS c (id, mailbox_id, folder_id)), "
-                + "usage AS (INSERT INTO mailbox_usage (mailbox_id, stripe, bytes) SELECT * FROM unnest($9::uuid[], $10::smallint[], "
-                + "$11::bigint[]) ON CONFLICT (mailbox_id, stripe) DO UPDATE SET bytes = mailbox_usage.bytes + excluded.bytes)");
+                usage.stream().map(Map.Entry::getValue).toArray(Long[]::new),
+                envelopeId));
+        StringBuilder sql = new StringBuilder("WITH envelope AS (INSERT INTO sealed_envelope (id, copies, bytes) "
+                + "VALUES ($11, cardinality($6::uuid[]), $1)), "
+                + "copies AS (INSERT INTO message (id, mailbox_id, folder_id, envelope_id, size_bytes, "
+                + "sender_address, recipient_addresses, sent_at, received_at) SELECT c.id, c.mailbox_id, c.folder_id, $11, $2, $3, $4, $5, $5 "
+                + "FROM unnest($6::uuid[], $7::uuid[], $8::uuid[]) AS c (id, mailbox_id, folder_id)), ");
         if (request != null) {
-            sql.append(", request AS (INSERT INTO send_request (mailbox_id, idempotency_key, sent_message_id, created_at) VALUES ($12, $13, $14, $5))");
+            sql.append("request AS (INSERT INTO send_request (mailbox_id, idempotency_key, sent_message_id, created_at) VALUES ($12, $13, $14, $5)), ");
             arguments.addAll(List.of(request.senderMailboxId(), request.idempotencyKey(), request.sentMessageId()));
         }
         Outbox.BatchInsert eventInsert = outbox.batchInsert(events, arguments.size() + 1);
-        sql.append(", events AS (").append(eventInsert.sql()).append(") SELECT 1");
+        sql.append("events AS (").append(eventInsert.sql()).append("), ");
         arguments.addAll(eventInsert.arguments());
-        return client.preparedQuery(sql.toString()).execute(Tuple.from(arguments)).replaceWithVoid()
+        // the stripe comes last: it is known only once lent
+        sql.append("usage AS (INSERT INTO mailbox_usage (mailbox_id, stripe, bytes) SELECT u.mailbox_id, $").append(arguments.size() + 1)
+                .append("::smallint, u.bytes FROM unnest($9::uuid[], $10::bigint[]) AS u (mailbox_id, bytes) ")
+                .append("ON CONFLICT (mailbox_id, stripe) DO UPDATE SET bytes = mailbox_usage.bytes + excluded.bytes) SELECT 1");
+        return pool.withConnection(connection -> stripes.withStripe(stripe -> {
+                    Tuple values = Tuple.from(arguments);
+                    values.addShort(stripe);
+                    return connection.preparedQuery(sql.toString()).execute(values);
+                })).replaceWithVoid()
                 .onFailure(failure -> failure instanceof PgException pg && "23505".equals(pg.getSqlState())
                         && "send_request_pkey".equals(pg.getConstraint()))
                 .transform(failure -> new IdempotencyKeyTaken());
@@ -137,8 +151,9 @@ public class MailboxRepository {
         }
     }
 
+    /** For a purge inside a longer transaction, whose lock outlives any lending: rare, so any stripe. */
     private static short randomStripe() {
-        return (short) java.util.concurrent.ThreadLocalRandom.current().nextInt(USAGE_STRIPES);
+        return (short) ThreadLocalRandom.current().nextInt(UsageStripes.COUNT);
     }
 
     /** Creates the mailbox and its standard folders unless the owner already has one. */
@@ -191,8 +206,9 @@ public class MailboxRepository {
     }
 
     public Uni<Optional<byte[]>> envelope(SqlClient client, UUID mailboxId, UUID messageId) {
-        return client.preparedQuery("SELECT envelope FROM message WHERE id = $1 AND mailbox_id = $2").execute(Tuple.of(messageId, mailboxId))
-                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getBuffer("envelope").getBytes()));
+        return client.preparedQuery("SELECT e.bytes FROM message m JOIN sealed_envelope e ON e.id = m.envelope_id "
+                        + "WHERE m.id = $1 AND m.mailbox_id = $2").execute(Tuple.of(messageId, mailboxId))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getBuffer("bytes").getBytes()));
     }
 
     public Uni<Integer> setFlags(SqlClient client, UUID mailboxId, UUID messageId, Boolean seen, Boolean flagged) {
@@ -208,16 +224,27 @@ public class MailboxRepository {
                 .execute(Tuple.of(messageId, mailboxId, folderId, toTrash)).map(RowSet::rowCount);
     }
 
-    /** Deletes a message and gives its bytes back to the quota; returns the freed size, or -1 if not found. */
+    /**
+     * Deletes a message and gives its bytes back to the quota; returns the freed size, or -1 if not
+     * found. The envelope goes with its last copy: the count is taken down under the envelope's row
+     * lock, so of two copies purged at once exactly one sees zero and deletes it.
+     */
     public Uni<Long> purge(SqlClient transaction, UUID mailboxId, UUID messageId) {
-        return transaction.preparedQuery("DELETE FROM message WHERE id = $1 AND mailbox_id = $2 RETURNING size_bytes")
+        return transaction.preparedQuery("WITH gone AS (DELETE FROM message WHERE id = $1 AND mailbox_id = $2 RETURNING size_bytes, envelope_id), "
+                        + "released AS (UPDATE sealed_envelope e SET copies = e.copies - 1 FROM gone WHERE e.id = gone.envelope_id "
+                        + "RETURNING e.id, e.copies) SELECT gone.size_bytes, released.id AS envelope_id, released.copies FROM gone, released")
                 .execute(Tuple.of(messageId, mailboxId))
                 .chain(rows -> {
                     if (rows.size() == 0) {
                         return Uni.createFrom().item(-1L);
                     }
-                    long size = rows.iterator().next().getLong("size_bytes");
-                    return transaction.preparedQuery(ADD_USAGE).execute(Tuple.of(mailboxId, randomStripe(), -size)).replaceWith(size);
+                    Row row = rows.iterator().next();
+                    long size = row.getLong("size_bytes");
+                    Uni<Void> envelope = row.getInteger("copies") > 0 ? Uni.createFrom().voidItem()
+                            : transaction.preparedQuery(DELETE_UNREFERENCED_ENVELOPES).execute(Tuple.of((Object) new UUID[] {row.getUUID("envelope_id")}))
+                                    .replaceWithVoid();
+                    return envelope.chain(() -> transaction.preparedQuery(ADD_USAGE).execute(Tuple.of(mailboxId, randomStripe(), -size)))
+                            .replaceWith(size);
                 });
     }
 

@@ -4,6 +4,7 @@ import dev.sealpost.mail.config.MailConfig;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -20,18 +21,26 @@ import java.time.ZoneOffset;
 public class TrashRetention {
 
     private static final Logger LOG = Logger.getLogger(TrashRetention.class);
+    /**
+     * One batch: the messages, their envelopes' counts (V2_3) and the usage they gave back, in one
+     * statement; returns how many messages and which envelopes lost their last copy.
+     */
     private static final String PURGE_BATCH = """
             WITH doomed AS (
                 SELECT id FROM message WHERE trashed_at < $1 ORDER BY trashed_at LIMIT $2 FOR UPDATE SKIP LOCKED
             ), deleted AS (
-                DELETE FROM message m USING doomed WHERE m.id = doomed.id RETURNING m.mailbox_id, m.size_bytes
+                DELETE FROM message m USING doomed WHERE m.id = doomed.id RETURNING m.mailbox_id, m.size_bytes, m.envelope_id
+            ), released AS (
+                UPDATE sealed_envelope e SET copies = e.copies - d.copies
+                FROM (SELECT envelope_id, count(*) AS copies FROM deleted GROUP BY envelope_id) d
+                WHERE e.id = d.envelope_id RETURNING e.id, e.copies
             ), freed AS (
-                SELECT mailbox_id, sum(size_bytes) AS bytes, count(*) AS messages FROM deleted GROUP BY mailbox_id
+                INSERT INTO mailbox_usage (mailbox_id, stripe, bytes)
+                SELECT mailbox_id, floor(random() * $3::int)::smallint, -sum(size_bytes) FROM deleted GROUP BY mailbox_id
+                ON CONFLICT (mailbox_id, stripe) DO UPDATE SET bytes = mailbox_usage.bytes + excluded.bytes
             )
-            INSERT INTO mailbox_usage (mailbox_id, stripe, bytes)
-            SELECT mailbox_id, floor(random() * 16)::smallint, -bytes FROM freed
-            ON CONFLICT (mailbox_id, stripe) DO UPDATE SET bytes = mailbox_usage.bytes + excluded.bytes
-            RETURNING (SELECT messages FROM freed WHERE freed.mailbox_id = mailbox_usage.mailbox_id) AS messages
+            SELECT (SELECT count(*) FROM deleted) AS messages,
+                   (SELECT coalesce(array_agg(id), '{}') FROM released WHERE copies = 0) AS unreferenced
             """;
 
     private final Pool pool;
@@ -56,12 +65,15 @@ public class TrashRetention {
 
     private Uni<Long> purgeBatch(OffsetDateTime cutoff, long purgedSoFar) {
         return pool.withTransaction(transaction -> transaction.preparedQuery(PURGE_BATCH)
-                        .execute(Tuple.of(cutoff, config.retentionBatchSize())))
-                .chain(rows -> {
-                    long purged = 0;
-                    for (var row : rows) {
-                        purged += row.getLong("messages");
-                    }
+                        .execute(Tuple.of(cutoff, config.retentionBatchSize(), UsageStripes.COUNT))
+                        .chain(rows -> {
+                            Row row = rows.iterator().next();
+                            long messages = row.getLong("messages");
+                            Object unreferenced = row.getArrayOfUUIDs("unreferenced");
+                            return transaction.preparedQuery(MailboxRepository.DELETE_UNREFERENCED_ENVELOPES).execute(Tuple.of(unreferenced))
+                                    .replaceWith(messages);
+                        }))
+                .chain(purged -> {
                     long total = purgedSoFar + purged;
                     return purged == 0 ? Uni.createFrom().item(total) : purgeBatch(cutoff, total);
                 });

@@ -144,15 +144,20 @@ public final class MailLoad {
                     present = row.getLong(1);
                 }
             }
-            try (PreparedStatement fill = db.prepareStatement("INSERT INTO message (id, mailbox_id, folder_id, envelope, size_bytes, "
-                    + "sender_address, recipient_addresses, sent_at, received_at) SELECT gen_random_uuid(), ?, ?, ?, ?, 'someone@sealpost.test', "
-                    + "ARRAY[?]::varchar[], now() - make_interval(secs => g), now() - make_interval(secs => g) FROM generate_series(1, ?) g")) {
-                fill.setObject(1, mailbox);
-                fill.setObject(2, inbox);
-                fill.setBytes(3, envelope);
-                fill.setLong(4, envelope.length);
-                fill.setString(5, reader);
-                fill.setLong(6, 100_000 - present);
+            // one envelope for all of them, as a send stores one envelope for all its copies
+            try (PreparedStatement fill = db.prepareStatement("WITH envelope AS (INSERT INTO sealed_envelope (id, copies, bytes) "
+                    + "VALUES (gen_random_uuid(), ?, ?) RETURNING id) INSERT INTO message (id, mailbox_id, folder_id, envelope_id, size_bytes, "
+                    + "sender_address, recipient_addresses, sent_at, received_at) SELECT gen_random_uuid(), ?, ?, envelope.id, ?, "
+                    + "'someone@sealpost.test', ARRAY[?]::varchar[], now() - make_interval(secs => g), now() - make_interval(secs => g) "
+                    + "FROM envelope, generate_series(1, ?) g")) {
+                long missing = 100_000 - present;
+                fill.setLong(1, missing);
+                fill.setBytes(2, envelope);
+                fill.setObject(3, mailbox);
+                fill.setObject(4, inbox);
+                fill.setLong(5, envelope.length);
+                fill.setString(6, reader);
+                fill.setLong(7, missing);
                 if (present < 100_000) {
                     fill.executeUpdate();
                     db.createStatement().execute("ANALYZE message");
@@ -197,6 +202,8 @@ public final class MailLoad {
             }
         }
         for (int c = 0; c < connections; c++) {
+            // a stripe per connection, as the service lends a stripe per send in flight (UsageStripes)
+            short stripe = (short) (c % 32);
             Thread thread = new Thread(() -> {
                 try (Connection db = DriverManager.getConnection(args[1], args[2], args[3])) {
                     db.setAutoCommit(false);
@@ -217,21 +224,26 @@ public final class MailLoad {
                         inbox = (UUID) row.getObject(2);
                     }
                     db.commit();
-                    PreparedStatement message = db.prepareStatement("INSERT INTO message (id, mailbox_id, folder_id, envelope, size_bytes, "
+                    PreparedStatement stored = db.prepareStatement("INSERT INTO sealed_envelope (id, copies, bytes) VALUES (?, 2, ?)");
+                    PreparedStatement message = db.prepareStatement("INSERT INTO message (id, mailbox_id, folder_id, envelope_id, size_bytes, "
                             + "sender_address, recipient_addresses, sent_at, received_at) VALUES (?, ?, ?, ?, ?, 'raw@sealpost.test', "
                             + "ARRAY['raw-b@sealpost.test']::varchar[], now(), now())");
-                    // the shape of a send: copies, events and usage (a random stripe per mailbox) batched
+                    // the shape of a send: the envelope once, copies, events and usage (on this connection's stripe of each mailbox) batched
                     PreparedStatement quota = db.prepareStatement("INSERT INTO mailbox_usage (mailbox_id, stripe, bytes) "
                             + "VALUES (?, ?, ?) ON CONFLICT (mailbox_id, stripe) DO UPDATE SET bytes = mailbox_usage.bytes + excluded.bytes");
                     PreparedStatement event = db.prepareStatement("INSERT INTO outbox_event (id, partition_key, event_type, payload, created_at, "
                             + "published_at) VALUES (?, 'consumer|raw', ?, ?::jsonb, now(), now())");
                     while (running.get()) {
                         long start = System.nanoTime();
+                        UUID envelopeId = UUID.randomUUID();
+                        stored.setObject(1, envelopeId);
+                        stored.setBytes(2, envelope);
+                        stored.executeUpdate();
                         for (UUID[] copy : new UUID[][] {{sender, sent}, {recipient, inbox}}) {
                             message.setObject(1, UUID.randomUUID());
                             message.setObject(2, copy[0]);
                             message.setObject(3, copy[1]);
-                            message.setBytes(4, envelope);
+                            message.setObject(4, envelopeId);
                             message.setLong(5, envelope.length);
                             message.addBatch();
                             String[] payload = copy[0] == sender ? eventsOfASend.get(0) : eventsOfASend.get(1);
@@ -244,7 +256,7 @@ public final class MailLoad {
                         event.executeBatch();
                         for (UUID mailbox : sender.compareTo(recipient) < 0 ? new UUID[] {sender, recipient} : new UUID[] {recipient, sender}) {
                             quota.setObject(1, mailbox);
-                            quota.setShort(2, (short) java.util.concurrent.ThreadLocalRandom.current().nextInt(16));
+                            quota.setShort(2, stripe);
                             quota.setLong(3, envelope.length);
                             quota.addBatch();
                         }
