@@ -116,6 +116,18 @@ class MailApiTest {
         }
     }
 
+    @jakarta.inject.Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
+
+    @Test
+    void theServicesConnectionsPlanEachStatementOnce() {
+        // a startup parameter of every connection of the pool (application.properties), not a session SET that a new connection would lack
+        for (int i = 0; i < 3; i++) {
+            assertEquals("force_generic_plan", pool.query("SELECT current_setting('plan_cache_mode') AS mode").execute()
+                    .await().atMost(java.time.Duration.ofSeconds(10)).iterator().next().getString("mode"));
+        }
+    }
+
     @Test
     void anEnvelopeIsStoredOnceForAllItsCopiesAndGoesWithTheLastOne() throws Exception {
         byte[] envelope = seal("stored once", List.of(BOB.publicBundle(), CAROL.publicBundle()));
