@@ -156,6 +156,19 @@ class MailApiTest {
         assertEquals(List.of(), envelopeCopiesAndReferences(envelopeId), "the last copy took the envelope with it");
     }
 
+    @Test
+    void theDatabaseKeepsEveryMessageInAFolderOfItsOwnMailbox() throws Exception {
+        String sentId = send(alice, seal("own folder", List.of(BOB.publicBundle())), "bob@sealpost.test").then().statusCode(201)
+                .extract().path("messageId");
+        try (Connection db = superuser()) {
+            java.sql.SQLException refused = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class, () -> db.createStatement()
+                    .executeUpdate("UPDATE message SET folder_id = (SELECT f.id FROM folder f JOIN mailbox mb ON mb.id = f.mailbox_id "
+                            + "WHERE mb.address = 'bob@sealpost.test' AND f.kind = 'INBOX') WHERE id = '" + UUID.fromString(sentId) + "'"));
+            assertTrue(refused.getMessage().contains("message_folder_in_mailbox_fkey"), refused.getMessage());
+        }
+        as(alice).get("/api/mail/messages/" + sentId).then().statusCode(200).body("folder", equalTo("sent"));
+    }
+
     /** The id of the envelope a copy refers to. */
     static String envelopeOf(String messageId) {
         try (Connection db = superuser(); ResultSet row = db.createStatement().executeQuery(
