@@ -105,6 +105,14 @@ public final class MailLoad {
         long sentIn = System.nanoTime() - start;
         finished.await();
         long answeredIn = System.nanoTime() - start;
+        // each measured second's worst latency, on stderr: a stall shows as one bad second, a slow service as all
+        for (int second = 0; second < seconds; second++) {
+            long worst = 0;
+            for (int i = warmUp + second * perSecond; i < warmUp + (second + 1) * perSecond; i++) {
+                worst = Math.max(worst, latencies[i]);
+            }
+            System.err.printf("second %2d: worst %8.1f ms%n", second + 1, worst / 1e6);
+        }
         long[] measured = Arrays.copyOfRange(latencies, warmUp, total);
         Arrays.sort(measured);
         // the rate is of answers: requests issued at the due rate and not yet answered do not count
