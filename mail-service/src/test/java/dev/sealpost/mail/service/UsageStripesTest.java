@@ -26,13 +26,18 @@ class UsageStripesTest {
         return started.get();
     }
 
-    @Test
-    void changesInFlightTogetherNeverShareAStripe() {
-        UsageStripes stripes = new UsageStripes();
+    /** As many changes in flight as there are stripes. */
+    private static List<Change> startAsManyAsStripes(UsageStripes stripes) {
         List<Change> inFlight = new ArrayList<>();
         for (int i = 0; i < UsageStripes.COUNT; i++) {
             inFlight.add(start(stripes));
         }
+        return inFlight;
+    }
+
+    @Test
+    void changesInFlightTogetherNeverShareAStripe() {
+        List<Change> inFlight = startAsManyAsStripes(new UsageStripes());
         Set<Short> lent = new HashSet<>();
         inFlight.forEach(change -> lent.add(change.stripe()));
         assertEquals(UsageStripes.COUNT, lent.size(), "every change in flight has a stripe of its own");
@@ -42,10 +47,7 @@ class UsageStripesTest {
     @Test
     void aStripeComesBackWhenItsChangeEndsEvenInFailure() {
         UsageStripes stripes = new UsageStripes();
-        List<Change> inFlight = new ArrayList<>();
-        for (int i = 0; i < UsageStripes.COUNT; i++) {
-            inFlight.add(start(stripes));
-        }
+        List<Change> inFlight = startAsManyAsStripes(stripes);
         Change failing = inFlight.remove(0);
         failing.end().fail(new IllegalStateException("the statement failed"));
         // all other stripes are still lent: the only free one is the one the failed change gave back
@@ -58,9 +60,7 @@ class UsageStripesTest {
     @Test
     void moreChangesThanStripesStillGetAStripeInRange() {
         UsageStripes stripes = new UsageStripes();
-        for (int i = 0; i < UsageStripes.COUNT; i++) {
-            start(stripes);
-        }
+        startAsManyAsStripes(stripes);
         for (int i = 0; i < 100; i++) {
             short stripe = start(stripes).stripe();
             assertTrue(stripe >= 0 && stripe < UsageStripes.COUNT);
