@@ -8,6 +8,8 @@
 # Sends are measured twice: as fast as 8 connections go (wrk, closed loop: the throughput, with the
 # latency of a saturated machine) and at a fixed 1,000 per second (open loop: the latency at the
 # goal's rate, each request timed from when it was due).
+# The fixed-rate run is repeated with audit-service paused (see below why); each measured second's
+# worst latency is in target/benchmark/rate*.txt.seconds.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -31,9 +33,25 @@ echo "Running (wrk and the raw-SQL client share the machine's cores with every s
 # the same 8 concurrent clients for the service and for the raw-SQL reference
 wrk_run send send.lua 8 "$MAIL"
 wrk_run list list.lua 8 "$MAIL"
+# rate_run FILE: sends at a fixed 1,000 per second; each measured second's worst latency goes to FILE.seconds
+rate_run() {
+  java -cp "$CP" dev.sealpost.mail.bench.MailLoad rate "$MAIL" "$BENCH_SENDER" "$OUT/message.spen" "$BENCH_RECIPIENT" 1000 \
+    "$SECONDS_PER_RUN" > "$OUT/$1" 2> "$OUT/$1.seconds"
+}
 echo "  send at a fixed 1,000 per second (open loop): $((SECONDS_PER_RUN / 2))s warm-up, ${SECONDS_PER_RUN}s measured"
-java -cp "$CP" dev.sealpost.mail.bench.MailLoad rate "$MAIL" "$BENCH_SENDER" "$OUT/message.spen" "$BENCH_RECIPIENT" 1000 \
-  "$SECONDS_PER_RUN" > "$OUT/rate.txt"
+rate_run rate.txt
+# The same with audit-service paused (SIGSTOP, resumed on any exit of this script): on this machine its
+# ingestion of the run's events shares the two cores and the one PostgreSQL (and its WAL) with the
+# service, and it is what the fixed-rate tail is made of. In a deployment it runs elsewhere.
+AUDIT_PID=$(cat "$HOME_DIR/run/audit-service.pid" 2>/dev/null || true)
+if [[ -n $AUDIT_PID ]] && kill -0 "$AUDIT_PID" 2>/dev/null; then
+  echo "  the same with audit-service paused (its events wait in Kafka; resumed right after)"
+  trap 'kill -CONT "$AUDIT_PID" 2>/dev/null || true' EXIT
+  kill -STOP "$AUDIT_PID"
+  rate_run rate-audit-paused.txt
+  kill -CONT "$AUDIT_PID"
+  trap - EXIT
+fi
 echo "  raw SQL, the same rows per message, 8 connections: $((SECONDS_PER_RUN / 2))s warm-up, ${SECONDS_PER_RUN}s measured"
 java -cp "$CP" dev.sealpost.mail.bench.MailLoad rawsql "$JDBC" sealpost_mail "$DB_PASSWORD_mail_service" "$OUT/message.spen" \
   "$SECONDS_PER_RUN" 8 > "$OUT/rawsql.txt"
@@ -42,9 +60,14 @@ echo
 printf '%-44s %12s %10s %10s  %s\n' "benchmark" "per second" "p50" "p99" "errors"
 printf '%-44s %12s %10s %10s  %s\n' "send 4 KiB sealed message, 1 recipient" "$(wrk_rate send)" "$(wrk_percentile send 50%)" "$(wrk_percentile send 99%)" "$(wrk_errors send)"
 printf '%-44s %12s %10s %10s  %s\n' "list 50 of a 100,000-message inbox" "$(wrk_rate list)" "$(wrk_percentile list 50%)" "$(wrk_percentile list 99%)" "$(wrk_errors list)"
-read -r _ RATE RATE_P50 RATE_P99 RATE_FAILED < "$OUT/rate.txt"
-printf '%-44s %12s %10s %10s  %s\n' "send at a fixed 1,000/s (open loop)" "$RATE" "${RATE_P50}ms" "${RATE_P99}ms" \
-  "$([[ $RATE_FAILED == 0 ]] || echo "failed: $RATE_FAILED")"
+rate_row() {
+  local rate p50 p99 failed
+  read -r _ rate p50 p99 failed < "$OUT/$2"
+  printf '%-44s %12s %10s %10s  %s\n' "$1" "$rate" "${p50}ms" "${p99}ms" "$([[ $failed == 0 ]] || echo "failed: $failed")"
+}
+rate_row "send at a fixed 1,000/s (open loop)" rate.txt
+[[ -f $OUT/rate-audit-paused.txt && $OUT/rate-audit-paused.txt -nt $OUT/rate.txt ]] \
+  && rate_row "  the same, audit-service paused" rate-audit-paused.txt
 read -r _ RAW P50 P99 < "$OUT/rawsql.txt"
 printf '%-44s %12s %10s %10s\n' "raw SQL insert of the same rows (JDBC)" "$RAW" "${P50}ms" "${P99}ms"
 awk -v s="$(wrk_rate send)" -v r="$RAW" 'BEGIN { printf "\nsend / raw SQL = %.0f %%\n", 100 * s / r }'
