@@ -12,11 +12,15 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -33,6 +37,7 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The mailbox API against real PostgreSQL and Kafka, with passports signed like key-service signs them. */
@@ -116,15 +121,15 @@ class MailApiTest {
         }
     }
 
-    @jakarta.inject.Inject
-    io.vertx.mutiny.sqlclient.Pool pool;
+    @Inject
+    Pool pool;
 
     @Test
     void theServicesConnectionsPlanEachStatementOnce() {
         // a startup parameter of every connection of the pool (application.properties), not a session SET that a new connection would lack
         for (int i = 0; i < 3; i++) {
             assertEquals("force_generic_plan", pool.query("SELECT current_setting('plan_cache_mode') AS mode").execute()
-                    .await().atMost(java.time.Duration.ofSeconds(10)).iterator().next().getString("mode"));
+                    .await().atMost(Duration.ofSeconds(10)).iterator().next().getString("mode"));
         }
     }
 
@@ -161,7 +166,7 @@ class MailApiTest {
         String sentId = send(alice, seal("own folder", List.of(BOB.publicBundle())), "bob@sealpost.test").then().statusCode(201)
                 .extract().path("messageId");
         try (Connection db = superuser()) {
-            java.sql.SQLException refused = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class, () -> db.createStatement()
+            SQLException refused = assertThrows(SQLException.class, () -> db.createStatement()
                     .executeUpdate("UPDATE message SET folder_id = (SELECT f.id FROM folder f JOIN mailbox mb ON mb.id = f.mailbox_id "
                             + "WHERE mb.address = 'bob@sealpost.test' AND f.kind = 'INBOX') WHERE id = '" + UUID.fromString(sentId) + "'"));
             assertTrue(refused.getMessage().contains("message_folder_in_mailbox_fkey"), refused.getMessage());

@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.UUID;
 
 /**
  * Purges messages that have been in the trash longer than the retention (default 30 days), in
@@ -69,9 +70,11 @@ public class TrashRetention {
                         .chain(rows -> {
                             Row row = rows.iterator().next();
                             long messages = row.getLong("messages");
-                            Object unreferenced = row.getArrayOfUUIDs("unreferenced");
-                            return transaction.preparedQuery(MailboxRepository.DELETE_UNREFERENCED_ENVELOPES).execute(Tuple.of(unreferenced))
-                                    .replaceWith(messages);
+                            UUID[] unreferenced = row.getArrayOfUUIDs("unreferenced");
+                            // most batches purge copies whose envelope another copy still holds: nothing more to do then
+                            return unreferenced.length == 0 ? Uni.createFrom().item(messages)
+                                    : transaction.preparedQuery(MailboxRepository.DELETE_UNREFERENCED_ENVELOPES)
+                                            .execute(Tuple.of((Object) unreferenced)).replaceWith(messages);
                         }))
                 .chain(purged -> {
                     long total = purgedSoFar + purged;
