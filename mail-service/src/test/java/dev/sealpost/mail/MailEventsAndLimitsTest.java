@@ -28,6 +28,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -128,11 +129,15 @@ class MailEventsAndLimitsTest {
                 statement.execute("CREATE TRIGGER refuse_gina BEFORE INSERT ON message FOR EACH ROW EXECUTE FUNCTION refuse_gina()");
             }
             long outboxBefore = outboxSize();
+            long pendingBefore = unpublished();
             send(frank, MailApiTest.seal("rolled back", List.of(ERIN.publicBundle())), "gina@acme.test").then().statusCode(500);
             assertEquals(outboxBefore, outboxSize(), "a rolled-back send leaves no event");
+            assertEquals(pendingBefore, unpublished(), "and nothing pending");
             try (Connection db = MailApiTest.superuser(); Statement statement = db.createStatement()) {
                 statement.execute("DROP TRIGGER refuse_gina ON message");
             }
+            Map<UUID, String> franksEventRows = eventRowVersions("subject-frank");
+            assertEquals(6, franksEventRows.size());
             // restart the relay: every committed event arrives; deduplicated by id, each exactly once
             relay.pause(false);
             Set<UUID> ids = new HashSet<>();
@@ -153,6 +158,8 @@ class MailEventsAndLimitsTest {
             }
             assertTrue(forFrank.stream().noneMatch(e -> e.target().contains("rolled back")));
             await().atMost(Duration.ofSeconds(10)).until(() -> unpublished() == 0);
+            // publishing took their ids off outbox_pending and left the event rows as they were written
+            assertEquals(franksEventRows, eventRowVersions("subject-frank"), "no event row rewritten by the relay");
         } finally {
             relay.pause(false);
         }
@@ -198,20 +205,23 @@ class MailEventsAndLimitsTest {
     }
 
     @Test
-    void publishedEventsLeaveTheOutboxAfterTheRetentionUnpublishedOnesNever() throws Exception {
+    void publishedEventsLeaveTheOutboxAfterTheRetentionPendingOnesNever() throws Exception {
         Instant now = Instant.now();
         UUID oldPublished = dev.sealpost.events.UuidV7.lowestAt(now.minus(Duration.ofHours(3)));
-        UUID oldUnpublished = dev.sealpost.events.UuidV7.lowestAt(now.minus(Duration.ofHours(2)));
+        UUID oldPending = dev.sealpost.events.UuidV7.lowestAt(now.minus(Duration.ofHours(2)));
         UUID recentPublished = dev.sealpost.events.UuidV7.next();
-        relay.pause(true); // the unpublished test row must not reach Kafka
+        relay.pause(true); // the pending test row must not reach Kafka
         try (Connection db = MailApiTest.superuser()) {
-            try (var insert = db.prepareStatement("INSERT INTO outbox_event (id, partition_key, event_type, payload, published_at) "
-                    + "VALUES (?, 'test|retention', 'MESSAGE_SENT', '{}'::jsonb, ?)")) {
-                for (UUID id : List.of(oldPublished, oldUnpublished, recentPublished)) {
+            try (var insert = db.prepareStatement("INSERT INTO outbox_event (id, partition_key, event_type, payload) "
+                    + "VALUES (?, 'test|retention', 'MESSAGE_SENT', '{}'::jsonb)")) {
+                for (UUID id : List.of(oldPublished, oldPending, recentPublished)) {
                     insert.setObject(1, id);
-                    insert.setObject(2, id.equals(oldUnpublished) ? null : java.sql.Timestamp.from(now));
                     insert.executeUpdate();
                 }
+            }
+            try (var pending = db.prepareStatement("INSERT INTO outbox_pending (id) VALUES (?)")) {
+                pending.setObject(1, oldPending);
+                pending.executeUpdate();
             }
             assertTrue(outboxRetention.purgePublishedBefore(now.minus(Duration.ofHours(1))).await().atMost(Duration.ofSeconds(10)) >= 1);
             Set<UUID> left = new HashSet<>();
@@ -220,7 +230,8 @@ class MailEventsAndLimitsTest {
                     left.add((UUID) rows.getObject(1));
                 }
             }
-            assertEquals(Set.of(oldUnpublished, recentPublished), left);
+            assertEquals(Set.of(oldPending, recentPublished), left);
+            db.createStatement().execute("DELETE FROM outbox_pending WHERE id = '" + oldPending + "'");
             db.createStatement().execute("DELETE FROM outbox_event WHERE partition_key = 'test|retention'");
         } finally {
             relay.pause(false);
@@ -255,10 +266,26 @@ class MailEventsAndLimitsTest {
 
     private static long unpublished() throws Exception {
         try (Connection db = MailApiTest.superuser(); ResultSet row = db.createStatement().executeQuery(
-                "SELECT count(*) FROM outbox_event WHERE published_at IS NULL")) {
+                "SELECT count(*) FROM outbox_pending")) {
             row.next();
             return row.getLong(1);
         }
+    }
+
+    /** Each sent or received event row of an actor with its row version (xmin): an UPDATE of the row would change it. */
+    private static Map<UUID, String> eventRowVersions(String actorSubject) throws Exception {
+        Map<UUID, String> versions = new HashMap<>();
+        try (Connection db = MailApiTest.superuser(); var query = db.prepareStatement(
+                "SELECT id, xmin::text FROM outbox_event WHERE payload->'actor'->>'subject' = ? "
+                        + "AND event_type IN ('MESSAGE_SENT', 'MESSAGE_RECEIVED')")) {
+            query.setString(1, actorSubject);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    versions.put((UUID) rows.getObject(1), rows.getString(2));
+                }
+            }
+        }
+        return versions;
     }
 
     private static long outboxSize() throws Exception {

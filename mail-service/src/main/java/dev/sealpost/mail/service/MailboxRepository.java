@@ -132,7 +132,7 @@ public class MailboxRepository {
             arguments.addAll(List.of(request.senderMailboxId(), request.idempotencyKey(), request.sentMessageId()));
         }
         Outbox.BatchInsert eventInsert = outbox.batchInsert(events, arguments.size() + 1);
-        sql.append("events AS (").append(eventInsert.sql()).append("), ");
+        sql.append(eventInsert.withClauses()).append(", ");
         arguments.addAll(eventInsert.arguments());
         // the stripe comes last: it is known only once lent
         sql.append("usage AS (INSERT INTO mailbox_usage (mailbox_id, stripe, bytes) SELECT u.mailbox_id, $").append(arguments.size() + 1)

@@ -13,7 +13,8 @@ import java.util.UUID;
 /**
  * A security event waiting in the service's own database to be published to Kafka. It is written in
  * the same transaction as the change it describes, so a change is never committed without its event.
- * Schema: db/common/V1_0__outbox_event.sql.
+ * It waits while its id is in {@code outbox_pending}; once published it stays, unchanged, until
+ * {@code OutboxRetention} deletes it. Schema: db/common/V1_0__outbox_event.sql, V1_1__outbox_pending.sql.
  */
 @Entity
 @Table(name = "outbox_event")
@@ -35,7 +36,4 @@ public class OutboxEvent {
 
     @Column(name = "created_at", nullable = false)
     public OffsetDateTime createdAt;
-
-    @Column(name = "published_at")
-    public OffsetDateTime publishedAt;
 }

@@ -19,8 +19,9 @@ import java.util.List;
 @ApplicationScoped
 public class Outbox {
 
-    private static final String INSERT = "INSERT INTO outbox_event (id, partition_key, event_type, payload, created_at) "
-            + "VALUES ($1, $2, $3, $4, $5)";
+    // the event and its pending id in one statement (V1_1__outbox_pending.sql)
+    private static final String INSERT = "WITH event AS (INSERT INTO outbox_event (id, partition_key, event_type, payload, created_at) "
+            + "VALUES ($1, $2, $3, $4, $5) RETURNING id) INSERT INTO outbox_pending (id) SELECT id FROM event";
 
     public Uni<Void> append(SqlClient transaction, SecurityEvent event) {
         return transaction.preparedQuery(INSERT).execute(row(event)).replaceWithVoid();
@@ -32,20 +33,24 @@ public class Outbox {
     }
 
     /**
-     * The events as one {@code INSERT ... SELECT FROM unnest(...)} with its arguments, to be a part
-     * of a bigger statement (a data-modifying {@code WITH} clause): the change and its events are
-     * then one statement, atomic without a transaction of several round trips.
+     * The events as {@code WITH} clauses ({@code INSERT ... SELECT FROM unnest(...)} of the events and
+     * of their pending ids) with their arguments, to be a part of a bigger data-modifying statement:
+     * the change and its events are then one statement, atomic without a transaction of several
+     * round trips.
+     *
+     * @param withClauses two named clauses separated by a comma, to follow {@code WITH} or a comma
      */
-    public record BatchInsert(String sql, List<Object> arguments) {
+    public record BatchInsert(String withClauses, List<Object> arguments) {
     }
 
     /** @param firstParameter the number of the first {@code $n} placeholder these arguments take */
     public BatchInsert batchInsert(List<SecurityEvent> events, int firstParameter) {
         int p = firstParameter;
-        String sql = "INSERT INTO outbox_event (id, partition_key, event_type, payload, created_at) "
+        String sql = "outbox_events AS (INSERT INTO outbox_event (id, partition_key, event_type, payload, created_at) "
                 + "SELECT id, partition_key, event_type, payload::jsonb, created_at FROM unnest($" + p + "::uuid[], $" + (p + 1)
                 + "::varchar[], $" + (p + 2) + "::varchar[], $" + (p + 3) + "::text[], $" + (p + 4)
-                + "::timestamptz[]) AS e (id, partition_key, event_type, payload, created_at)";
+                + "::timestamptz[]) AS e (id, partition_key, event_type, payload, created_at) RETURNING id), "
+                + "outbox_pending_ids AS (INSERT INTO outbox_pending (id) SELECT id FROM outbox_events)";
         int size = events.size();
         java.util.UUID[] ids = new java.util.UUID[size];
         String[] keys = new String[size];

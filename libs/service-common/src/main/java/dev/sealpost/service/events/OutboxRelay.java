@@ -27,10 +27,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Publishes committed outbox events to Kafka, oldest first, at least once.
  *
- * <p>One relay transaction locks a batch of unpublished rows ({@code FOR UPDATE SKIP LOCKED}, so
+ * <p>One relay transaction locks a batch of pending event ids ({@code FOR UPDATE SKIP LOCKED}, so
  * replicas share the work instead of racing), sends them with an idempotent {@code acks=all}
- * producer, waits for every acknowledgement, and only then marks them published. If the process dies
- * between the send and the commit, the rows stay unpublished and are sent again: consumers
+ * producer, waits for every acknowledgement, and only then deletes their pending ids. If the process dies
+ * between the send and the commit, the ids stay pending and are sent again: consumers
  * deduplicate by event id. Runs on a worker thread (the Kafka client blocks).
  */
 @ApplicationScoped
@@ -39,9 +39,11 @@ public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(15);
 
-    private static final String SELECT_BATCH = "SELECT id, partition_key, event_type, payload::text AS payload FROM outbox_event "
-            + "WHERE published_at IS NULL ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED";
-    private static final String MARK_PUBLISHED = "UPDATE outbox_event SET published_at = now() WHERE id = ANY($1)";
+    // ids are UUIDv7 (time first), so the pending ids' primary key gives the oldest events first
+    private static final String SELECT_BATCH = "SELECT e.id, e.partition_key, e.event_type, e.payload::text AS payload "
+            + "FROM outbox_pending p JOIN outbox_event e ON e.id = p.id ORDER BY p.id LIMIT $1 FOR UPDATE OF p SKIP LOCKED";
+    // the event row itself is never rewritten (V1_1__outbox_pending.sql says why)
+    private static final String MARK_PUBLISHED = "DELETE FROM outbox_pending WHERE id = ANY($1)";
 
     private final Pool pool;
     private final EventsConfig config;
@@ -68,7 +70,7 @@ public class OutboxRelay {
                 published = relayBatch();
             } while (published == config.relayBatchSize());
         } catch (RuntimeException e) {
-            // the rows stay unpublished and the next run retries them
+            // the ids stay pending and the next run retries them
             LOG.warnf("Outbox relay could not publish security events (will retry): %s", e.getClass().getSimpleName());
         } finally {
             running.unlock();

@@ -14,14 +14,14 @@ import java.time.Instant;
  * Deletes published events older than the retention from the outbox table, so that it holds what
  * is waiting for Kafka plus a short history, not every event ever. Event ids are UUIDv7, ordered by
  * time, so each batch is a range scan of the primary key (no extra index); batches of 5,000, each
- * its own statement, so no long lock. Unpublished events are never deleted, however old.
+ * its own statement, so no long lock. Events still pending (in {@code outbox_pending}) are never deleted, however old.
  */
 @ApplicationScoped
 public class OutboxRetention {
 
     static final int BATCH = 5_000;
-    private static final String PURGE = "DELETE FROM outbox_event WHERE id IN (SELECT id FROM outbox_event "
-            + "WHERE id < $1 AND published_at IS NOT NULL ORDER BY id LIMIT $2)";
+    private static final String PURGE = "DELETE FROM outbox_event WHERE id IN (SELECT e.id FROM outbox_event e "
+            + "WHERE e.id < $1 AND NOT EXISTS (SELECT 1 FROM outbox_pending p WHERE p.id = e.id) ORDER BY e.id LIMIT $2)";
 
     private final Pool pool;
     private final EventsConfig config;
@@ -36,7 +36,7 @@ public class OutboxRetention {
         return purgePublishedBefore(Instant.now().minus(config.outboxRetention())).replaceWithVoid();
     }
 
-    /** Deletes the events published and created before {@code cutoff}; returns how many. */
+    /** Deletes the published events created before {@code cutoff}; returns how many. */
     public Uni<Long> purgePublishedBefore(Instant cutoff) {
         return purgeFrom(cutoff, 0);
     }
