@@ -149,6 +149,13 @@ public final class MailLoad {
         Files.write(dir.resolve("message.spen"), envelope);
         Files.writeString(dir.resolve("recipient.address"), "bench-" + users[1] + "@sealpost.test");
         try (Connection db = DriverManager.getConnection(args[6], args[7], args[8])) {
+            // a run of the whole script sends ~125,000 messages from one sender to one recipient, more than
+            // the default quota of 1 GiB holds: the benchmark measures sending, not the quota's refusals
+            try (PreparedStatement quota = db.prepareStatement("UPDATE mailbox SET quota_bytes = 9000000000000 WHERE address = ANY(?)")) {
+                quota.setArray(1, db.createArrayOf("varchar", new String[] {"bench-" + users[0] + "@sealpost.test",
+                        "bench-" + users[1] + "@sealpost.test"}));
+                quota.executeUpdate();
+            }
             String reader = "bench-" + users[2] + "@sealpost.test";
             UUID mailbox;
             UUID inbox;
@@ -258,11 +265,10 @@ public final class MailLoad {
                     // the shape of a send: the envelope once, copies, events and usage (on this connection's stripe of each mailbox) batched
                     PreparedStatement quota = db.prepareStatement("INSERT INTO mailbox_usage (mailbox_id, stripe, bytes) "
                             + "VALUES (?, ?, ?) ON CONFLICT (mailbox_id, stripe) DO UPDATE SET bytes = mailbox_usage.bytes + excluded.bytes");
-                    // the event rows as the service writes them, each with its pending id; the relay publishes them like
-                    // the service's (their payloads repeat one send's event ids, so audit-service stores them once)
-                    PreparedStatement event = db.prepareStatement("WITH e AS (INSERT INTO outbox_event (id, partition_key, event_type, "
-                            + "payload, created_at) VALUES (?, 'consumer|raw', ?, ?::jsonb, now()) RETURNING id) "
-                            + "INSERT INTO outbox_pending (id) SELECT id FROM e");
+                    // the event rows as the service writes them but without their (small) pending ids: as if already
+                    // published, so the relay, Kafka and audit-service do no work for the reference — the stricter one
+                    PreparedStatement event = db.prepareStatement("INSERT INTO outbox_event (id, partition_key, event_type, payload, "
+                            + "created_at) VALUES (?, 'consumer|raw', ?, ?::jsonb, now())");
                     while (running.get()) {
                         long start = System.nanoTime();
                         UUID envelopeId = UUID.randomUUID();
