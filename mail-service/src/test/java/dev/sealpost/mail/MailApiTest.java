@@ -235,6 +235,30 @@ class MailApiTest {
     }
 
     @Test
+    void aNewUsersFirstRequestsAtOnceCreateOneMailboxWithItsFolders() throws Exception {
+        String erin = passport("consumer", "erin", "erin@sealpost.test");
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        try {
+            List<CompletableFuture<Integer>> firsts = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                firsts.add(CompletableFuture.supplyAsync(() -> as(erin).get("/api/mail/folders").statusCode(), threads));
+            }
+            for (CompletableFuture<Integer> first : firsts) {
+                assertEquals(200, first.get());
+            }
+        } finally {
+            threads.shutdown();
+        }
+        try (Connection db = superuser(); ResultSet row = db.createStatement().executeQuery("SELECT count(DISTINCT m.id), count(f.id), "
+                + "string_agg(f.name, ',' ORDER BY f.name) FROM mailbox m JOIN folder f ON f.mailbox_id = m.id WHERE m.address = 'erin@sealpost.test'")) {
+            row.next();
+            assertEquals(1, row.getLong(1));
+            assertEquals("archive,drafts,inbox,sent,trash", row.getString(3));
+        }
+        as(erin).get("/api/mail/folders").then().statusCode(200).body("", equalTo(List.of("archive", "drafts", "inbox", "sent", "trash")));
+    }
+
+    @Test
     void anAcmePassportCannotTakeOverAConsumerMailbox() {
         String impostor = passport("acme", "mallory", "bob@sealpost.test");
         as(impostor).get("/api/mail/folders/inbox/messages").then().statusCode(409).contentType("application/problem+json");

@@ -3,26 +3,32 @@ package dev.sealpost.mail.service;
 import dev.sealpost.crypto.CryptoException;
 import dev.sealpost.crypto.EnvelopeFormat;
 import dev.sealpost.crypto.EnvelopeHeader;
+import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.events.SecurityEventType;
 import dev.sealpost.events.UuidV7;
 import dev.sealpost.mail.config.MailConfig;
 import dev.sealpost.mail.domain.FolderKind;
 import dev.sealpost.mail.domain.Mailbox;
 import dev.sealpost.mail.domain.MessageSummary;
-import dev.sealpost.mail.service.MailboxRepository.DeliveryTarget;
-import dev.sealpost.mail.service.MailboxRepository.DeliveryTargets;
-import dev.sealpost.mail.service.MailboxRepository.SendRequest;
-import dev.sealpost.mail.service.MailboxRepository.MessageCopy;
-import dev.sealpost.events.SecurityEvent;
+import dev.sealpost.mail.repository.DeliveryRepository;
+import dev.sealpost.mail.repository.DeliveryRepository.Delivery;
+import dev.sealpost.mail.repository.DeliveryRepository.DeliveryTarget;
+import dev.sealpost.mail.repository.DeliveryRepository.DeliveryTargets;
+import dev.sealpost.mail.repository.DeliveryRepository.MessageCopy;
+import dev.sealpost.mail.repository.DeliveryRepository.SendRequest;
+import dev.sealpost.mail.repository.FolderRepository;
+import dev.sealpost.mail.repository.MailboxRepository;
+import dev.sealpost.mail.repository.MessageRepository;
 import dev.sealpost.passport.Passport;
 import dev.sealpost.service.events.Outbox;
 import dev.sealpost.service.rest.KeysetCursor;
 import dev.sealpost.service.rest.MailAddresses;
 import dev.sealpost.service.rest.ProblemException;
+import dev.sealpost.service.security.PassportConfig;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
@@ -47,21 +53,25 @@ public class MailService {
     private static final Pattern FOLDER_NAME = Pattern.compile("[\\p{L}\\p{N} _.-]{1,64}");
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
 
-    private final Pool pool;
-    private final MailboxRepository repository;
+    private final MailboxRepository mailboxes;
+    private final FolderRepository folders;
+    private final MessageRepository messages;
+    private final DeliveryRepository deliveries;
     private final Outbox outbox;
     private final MailConfig config;
     private final MailboxAccessLog accessLog;
-    private final dev.sealpost.service.security.PassportConfig passports;
+    private final PassportConfig passports;
 
-    public MailService(Pool pool, MailboxRepository repository, Outbox outbox, MailConfig config, MailboxAccessLog accessLog,
-            dev.sealpost.service.security.PassportConfig passports) {
-        this.passports = passports;
-        this.pool = pool;
-        this.repository = repository;
+    public MailService(MailboxRepository mailboxes, FolderRepository folders, MessageRepository messages, DeliveryRepository deliveries,
+            Outbox outbox, MailConfig config, MailboxAccessLog accessLog, PassportConfig passports) {
+        this.mailboxes = mailboxes;
+        this.folders = folders;
+        this.messages = messages;
+        this.deliveries = deliveries;
         this.outbox = outbox;
         this.config = config;
         this.accessLog = accessLog;
+        this.passports = passports;
     }
 
     public record SendResult(UUID messageId, int recipients, boolean replayed) {
@@ -73,16 +83,16 @@ public class MailService {
     public record Quota(String address, long usedBytes, long quotaBytes) {
     }
 
-    /** The caller's mailbox, created with its standard folders on first use. */
-    public Uni<Mailbox> mailbox(Passport caller) {
+    /** The caller's mailbox, created with its standard folders on first use. Needs a session. */
+    private Uni<Mailbox> mailbox(Passport caller) {
         if (caller.address() == null) {
             throw ProblemException.forbidden("the passport carries no mail address");
         }
-        return repository.byOwner(pool, caller.tenant(), caller.subject()).chain(existing -> existing
+        return mailboxes.byOwner(caller.tenant(), caller.subject()).chain(existing -> existing
                 .map(mailbox -> Uni.createFrom().item(mailbox))
-                .orElseGet(() -> pool.withTransaction(transaction -> repository.createIfAbsent(transaction, caller.tenant(),
+                .orElseGet(() -> Panache.withTransaction(() -> mailboxes.createIfAbsent(caller.tenant(),
                                 caller.subject(), caller.address(), config.defaultQuotaBytes()))
-                        .chain(() -> repository.byOwner(pool, caller.tenant(), caller.subject()))
+                        .chain(() -> mailboxes.byOwner(caller.tenant(), caller.subject()))
                         .map(created -> created.orElseThrow(() -> ProblemException.conflict(
                                 "the address " + caller.address() + " belongs to another mailbox")))));
     }
@@ -112,7 +122,7 @@ public class MailService {
             throw ProblemException.badRequest("the envelope is sealed for fewer recipients than listed");
         }
         Uni<Optional<UUID>> previous = idempotencyKey == null ? Uni.createFrom().item(Optional.empty())
-                : repository.idempotentSend(pool, caller.tenant(), caller.subject(), idempotencyKey);
+                : deliveries.earlierSend(caller.tenant(), caller.subject(), idempotencyKey);
         return previous.chain(earlier -> earlier.isPresent()
                 ? Uni.createFrom().item(new SendResult(earlier.get(), recipients.size(), true))
                 : targets(caller, recipients).chain(targets -> deliver(caller, targets, recipients, envelope, idempotencyKey, context)));
@@ -120,8 +130,8 @@ public class MailService {
 
     /** The sender's and the recipients' mailboxes; the sender's is created on first use. */
     private Uni<DeliveryTargets> targets(Passport caller, List<String> recipients) {
-        Uni<DeliveryTargets> read = Uni.createFrom().deferred(() -> repository.deliveryTargets(pool, recipients, caller.tenant(), caller.subject()));
-        return read.chain(targets -> targets.sender().isEmpty() ? mailbox(caller).chain(() -> read) : Uni.createFrom().item(targets));
+        Uni<DeliveryTargets> read = Uni.createFrom().deferred(() -> deliveries.targets(recipients, caller.tenant(), caller.subject()));
+        return read.chain(targets -> targets.sender().isEmpty() ? Panache.withSession(() -> mailbox(caller)).chain(() -> read) : Uni.createFrom().item(targets));
     }
 
     /** Checks recipients and quotas, then writes every copy, the usage and the events in one statement. */
@@ -162,38 +172,42 @@ public class MailService {
                             ? "your mailbox is over its quota" : "the mailbox of " + full.address() + " is full (over its quota)");
                 });
         SendRequest request = idempotencyKey == null ? null : new SendRequest(sender.id(), idempotencyKey, sentId);
-        return repository.deliver(pool, UuidV7.next(), copies, envelope, sender.address(), recipients, Instant.now(), bytesByMailbox, events, request)
-                .onFailure(MailboxRepository.IdempotencyKeyTaken.class)
+        return deliveries.deliver(new Delivery(UuidV7.next(), envelope, sender.address(), recipients, Instant.now(), copies, bytesByMailbox,
+                        events, request))
+                .onFailure(DeliveryRepository.IdempotencyKeyTaken.class)
                 .transform(taken -> ProblemException.conflict("a send with this Idempotency-Key was just made; retry to get its result"))
                 .replaceWith(new SendResult(sentId, recipients.size(), false));
     }
 
+    @WithSession
     public Uni<List<String>> folders(Passport caller, RequestContext context) {
         return mailbox(caller).chain(mailbox -> {
             accessLog.accessed(mailbox, caller, context);
-            return repository.folderNames(pool, mailbox.id());
+            return folders.names(mailbox.id());
         });
     }
 
+    @WithSession
     public Uni<Page> list(Passport caller, String folder, Integer limit, String cursor, RequestContext context) {
         int pageSize = limit == null ? 50 : limit;
         if (pageSize < 1 || pageSize > MAX_PAGE) {
             throw ProblemException.badRequest("limit must be 1.." + MAX_PAGE);
         }
         KeysetCursor after = cursor == null ? null : KeysetCursor.parse(cursor);
-        return mailbox(caller).chain(mailbox -> repository.folderId(pool, mailbox.id(), folder).chain(folderId -> {
+        return mailbox(caller).chain(mailbox -> folders.idOf(mailbox.id(), folder).chain(folderId -> {
             if (folderId.isEmpty()) {
                 throw ProblemException.notFound("no such folder");
             }
             accessLog.accessed(mailbox, caller, context);
-            return repository.page(pool, folderId.get(), after == null ? null : after.time(), after == null ? null : after.id(), pageSize)
+            return messages.page(folderId.get(), folder, after == null ? null : after.time(), after == null ? null : after.id(), pageSize)
                     .map(messages -> new Page(messages, messages.size() < pageSize ? null
                             : new KeysetCursor(messages.get(messages.size() - 1).receivedAt(), messages.get(messages.size() - 1).id()).encode()));
         }));
     }
 
+    @WithSession
     public Uni<MessageSummary> message(Passport caller, UUID id, RequestContext context) {
-        return mailbox(caller).chain(mailbox -> repository.summary(pool, mailbox.id(), id).chain(found -> found
+        return mailbox(caller).chain(mailbox -> messages.summary(mailbox.id(), id).chain(found -> found
                 .map(summary -> {
                     accessLog.accessed(mailbox, caller, context);
                     return Uni.createFrom().item(summary);
@@ -201,8 +215,9 @@ public class MailService {
                 .orElseGet(() -> denied(caller, id, "read", context))));
     }
 
+    @WithSession
     public Uni<byte[]> envelope(Passport caller, UUID id, RequestContext context) {
-        return mailbox(caller).chain(mailbox -> repository.envelope(pool, mailbox.id(), id).chain(found -> found
+        return mailbox(caller).chain(mailbox -> messages.envelope(mailbox.id(), id).chain(found -> found
                 .map(bytes -> {
                     accessLog.accessed(mailbox, caller, context);
                     return Uni.createFrom().item(bytes);
@@ -210,45 +225,56 @@ public class MailService {
                 .orElseGet(() -> denied(caller, id, "read", context))));
     }
 
+    @WithSession
     public Uni<Void> flags(Passport caller, UUID id, Boolean seen, Boolean flagged, RequestContext context) {
         if (seen == null && flagged == null) {
             throw ProblemException.badRequest("give seen and/or flagged");
         }
-        return mailbox(caller).chain(mailbox -> repository.setFlags(pool, mailbox.id(), id, seen, flagged)
+        return mailbox(caller).chain(mailbox -> Panache.withTransaction(() -> messages.setFlags(mailbox.id(), id, seen, flagged))
                 .chain(changed -> changed == 1 ? Uni.createFrom().voidItem() : denied(caller, id, "flag", context)));
     }
 
+    @WithSession
     public Uni<Void> move(Passport caller, UUID id, String folder, RequestContext context) {
         if (folder == null || !FOLDER_NAME.matcher(folder).matches()) {
             throw ProblemException.badRequest("a folder name of 1 to 64 letters, digits, spaces and _.-");
         }
-        return mailbox(caller).chain(mailbox -> repository.folderId(pool, mailbox.id(), folder).chain(folderId -> {
+        return mailbox(caller).chain(mailbox -> folders.idOf(mailbox.id(), folder).chain(folderId -> {
             if (folderId.isEmpty()) {
                 throw ProblemException.notFound("no such folder");
             }
-            return repository.move(pool, mailbox.id(), id, folderId.get(), FolderKind.TRASH.standardName().equals(folder))
+            boolean toTrash = FolderKind.TRASH.standardName().equals(folder);
+            return Panache.withTransaction(() -> messages.move(mailbox.id(), id, folderId.get(), toTrash))
                     .chain(changed -> changed == 1 ? Uni.createFrom().voidItem() : denied(caller, id, "move", context));
         }));
     }
 
     /** To the trash; from the trash, for good (the bytes go back to the quota). */
+    @WithSession
     public Uni<Void> delete(Passport caller, UUID id, RequestContext context) {
-        return mailbox(caller).chain(mailbox -> repository.summary(pool, mailbox.id(), id).chain(found -> {
+        return mailbox(caller).chain(mailbox -> messages.summary(mailbox.id(), id).chain(found -> {
             if (found.isEmpty()) {
                 return denied(caller, id, "delete", context);
             }
             boolean inTrash = FolderKind.TRASH.standardName().equals(found.get().folder());
-            return pool.withTransaction(transaction -> {
+            SecurityEvent deleted = MailEvents.event(SecurityEventType.MESSAGE_DELETED, mailbox.tenant(), caller, context)
+                    .target("message:" + id + (inTrash ? " purged" : " to trash")).build();
+            return Panache.withTransaction(() -> {
                 Uni<Void> change = inTrash
-                        ? repository.purge(transaction, mailbox.id(), id).replaceWithVoid()
-                        : repository.folderId(transaction, mailbox.id(), FolderKind.TRASH.standardName())
-                                .chain(trash -> repository.move(transaction, mailbox.id(), id, trash.orElseThrow(), true)).replaceWithVoid();
-                return change.call(() -> outbox.append(transaction, MailEvents.event(SecurityEventType.MESSAGE_DELETED, mailbox.tenant(),
-                        caller, context).target("message:" + id + (inTrash ? " purged" : " to trash")).build()));
+                        ? messages.purge(mailbox.id(), id).invoke(freed -> {
+                            if (freed.isEmpty()) {
+                                // purged by a concurrent request of the owner a moment ago
+                                throw ProblemException.notFound("no such message");
+                            }
+                        }).replaceWithVoid()
+                        : folders.idOf(mailbox.id(), FolderKind.TRASH.standardName())
+                                .chain(trash -> messages.move(mailbox.id(), id, trash.orElseThrow(), true)).replaceWithVoid();
+                return change.chain(() -> Panache.getSession()).chain(session -> outbox.append(session, deleted));
             });
         }));
     }
 
+    @WithSession
     public Uni<Quota> quota(Passport caller) {
         return mailbox(caller).map(mailbox -> new Quota(mailbox.address(), mailbox.usedBytes(), mailbox.quotaBytes()));
     }
@@ -258,31 +284,20 @@ public class MailService {
      * and an event in the caller's log — and in the owner's, if the message exists.
      */
     private <T> Uni<T> denied(Passport caller, UUID messageId, String action, RequestContext context) {
-        return pool.preparedQuery("SELECT mb.tenant, mb.owner_subject, mb.address FROM message m JOIN mailbox mb ON mb.id = m.mailbox_id "
-                        + "WHERE m.id = $1")
-                .execute(Tuple.of(messageId))
-                .chain(rows -> pool.withTransaction(transaction -> {
-                    dev.sealpost.events.SecurityEvent.Actor owner = null;
-                    String ownerTenant = null;
-                    for (var row : rows) {
-                        ownerTenant = row.getString("tenant");
-                        owner = MailEvents.owner(passports, ownerTenant, row.getString("owner_subject"), row.getString("address"));
-                    }
-                    // the actor's tenant always; the owner's too when it is another one
-                    List<String> tenants = new ArrayList<>(List.of(caller.tenant()));
-                    if (ownerTenant != null && !tenants.contains(ownerTenant)) {
-                        tenants.add(ownerTenant);
-                    }
-                    dev.sealpost.events.SecurityEvent.Actor victim = owner;
-                    return Multi.createFrom().iterable(tenants)
-                            .onItem().transformToUniAndConcatenate(tenant -> outbox.append(transaction, MailEvents.event(
-                                    SecurityEventType.MAILBOX_ACCESS_DENIED, tenant, caller, context).owner(victim)
-                                    .target("message:" + messageId + " action=" + action).failure("not_owner").build()))
-                            .collect().asList();
-                }))
-                .map(ignored -> {
-                    throw ProblemException.notFound("no such message");
-                });
+        return messages.holder(messageId).chain(holder -> {
+            SecurityEvent.Actor owner = holder.map(found -> MailEvents.owner(passports, found.tenant(), found.ownerSubject(), found.address()))
+                    .orElse(null);
+            // the actor's tenant always; the owner's too when it is another one
+            List<String> tenants = new ArrayList<>(List.of(caller.tenant()));
+            holder.map(MessageRepository.Holder::tenant).filter(tenant -> !tenants.contains(tenant)).ifPresent(tenants::add);
+            return Panache.withTransaction(() -> Panache.getSession().chain(session -> Multi.createFrom().iterable(tenants)
+                    .onItem().transformToUniAndConcatenate(tenant -> outbox.append(session, MailEvents.event(
+                            SecurityEventType.MAILBOX_ACCESS_DENIED, tenant, caller, context).owner(owner)
+                            .target("message:" + messageId + " action=" + action).failure("not_owner").build()))
+                    .collect().asList()));
+        }).map(ignored -> {
+            throw ProblemException.notFound("no such message");
+        });
     }
 
     private static List<String> normalizeRecipients(List<String> raw) {

@@ -1,6 +1,7 @@
 package dev.sealpost.mail.service;
 
 import dev.sealpost.mail.config.MailConfig;
+import dev.sealpost.mail.repository.UsageStripes;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -44,6 +45,9 @@ public class TrashRetention {
                    (SELECT coalesce(array_agg(id), '{}') FROM released WHERE copies = 0) AS unreferenced
             """;
 
+    /** Envelopes whose last copy is gone (their count already taken down in this transaction). */
+    private static final String DELETE_UNREFERENCED_ENVELOPES = "DELETE FROM sealed_envelope WHERE id = ANY($1) AND copies = 0";
+
     private final Pool pool;
     private final MailConfig config;
 
@@ -73,7 +77,7 @@ public class TrashRetention {
                             UUID[] unreferenced = row.getArrayOfUUIDs("unreferenced");
                             // most batches purge copies whose envelope another copy still holds: nothing more to do then
                             return unreferenced.length == 0 ? Uni.createFrom().item(messages)
-                                    : transaction.preparedQuery(MailboxRepository.DELETE_UNREFERENCED_ENVELOPES)
+                                    : transaction.preparedQuery(DELETE_UNREFERENCED_ENVELOPES)
                                             .execute(Tuple.of((Object) unreferenced)).replaceWith(messages);
                         }))
                 .chain(purged -> {

@@ -2,10 +2,13 @@ package dev.sealpost.service.events;
 
 import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.events.SecurityEventCodec;
+import dev.sealpost.service.domain.OutboxEvent;
+import dev.sealpost.service.domain.OutboxPending;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.hibernate.reactive.mutiny.Mutiny;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -25,6 +28,22 @@ public class Outbox {
 
     public Uni<Void> append(SqlClient transaction, SecurityEvent event) {
         return transaction.preparedQuery(INSERT).execute(row(event)).replaceWithVoid();
+    }
+
+    /**
+     * The same through a Hibernate Reactive session, for a change made with entities: the event and
+     * its pending id are written at the session's flush, in the transaction of the change.
+     */
+    public Uni<Void> append(Mutiny.Session session, SecurityEvent event) {
+        OutboxEvent row = new OutboxEvent();
+        row.id = event.id();
+        row.partitionKey = event.partitionKey();
+        row.eventType = event.type().name();
+        row.payload = SecurityEventCodec.toJson(event);
+        row.createdAt = OffsetDateTime.ofInstant(event.time(), ZoneOffset.UTC);
+        OutboxPending pending = new OutboxPending();
+        pending.id = event.id();
+        return session.persistAll(row, pending);
     }
 
     /** Several events in one round trip. */

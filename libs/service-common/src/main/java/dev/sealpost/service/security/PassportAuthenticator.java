@@ -8,6 +8,8 @@ import dev.sealpost.passport.TenantTrust;
 import dev.sealpost.service.rest.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.net.URI;
@@ -52,7 +54,11 @@ public class PassportAuthenticator {
         } catch (PassportException | ProblemException e) {
             return Uni.createFrom().failure(unauthorized());
         }
-        return Uni.createFrom().item(() -> require(authorization)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        Uni<Passport> verified = Uni.createFrom().item(() -> require(authorization)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        // back on the caller's Vert.x context afterwards: what follows (a Hibernate Reactive session,
+        // the request's own reactive calls) must run on the event loop the request belongs to
+        Context caller = Vertx.currentContext();
+        return caller == null ? verified : verified.emitOn(task -> caller.runOnContext(ignored -> task.run()));
     }
 
     private PassportVerifier verifier() {

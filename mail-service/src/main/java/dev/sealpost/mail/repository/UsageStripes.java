@@ -1,4 +1,4 @@
-package dev.sealpost.mail.service;
+package dev.sealpost.mail.repository;
 
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,6 +37,11 @@ public class UsageStripes {
         // a different order per process: replicas that start together do not begin on the same stripes
         Collections.shuffle(all);
         free.addAll(all);
+    }
+
+    /** Any stripe, for a change inside a longer transaction whose row lock outlives any lending (a purge: rare). */
+    public static short any() {
+        return (short) ThreadLocalRandom.current().nextInt(COUNT);
     }
 
     /** Runs {@code change} with a stripe of its own, given back when the change ends, however it ends. */

@@ -1,4 +1,4 @@
-package dev.sealpost.mail.service;
+package dev.sealpost.mail.repository;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
