@@ -11,7 +11,8 @@ import java.util.UUID;
 
 /**
  * A user's mailbox (V2_0): one per address, owned by {@code (tenant, subject)} from the passport.
- * Its usage is not a column but the sum of its {@link MailboxUsageEntity} stripes.
+ * Its usage is not a column but the sum of its {@link MailboxUsageEntity} stripes; the service works
+ * with {@link Mailbox}, the mailbox with that sum (MailboxRepository).
  */
 @Entity
 @Table(name = "mailbox")
@@ -34,9 +35,4 @@ public class MailboxEntity extends PanacheEntityBase {
 
     @Column(name = "created_at", nullable = false)
     public OffsetDateTime createdAt;
-
-    /** The read model the service works with, with the usage summed from the stripes. */
-    public Mailbox withUsage(long usedBytes) {
-        return new Mailbox(id, tenant, ownerSubject, address, quotaBytes, usedBytes);
-    }
 }
