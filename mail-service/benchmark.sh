@@ -102,4 +102,15 @@ rate_row "send at a fixed 1,000/s (open loop)" rate.txt
 read -r _ RAW P50 P99 < "$OUT/rawsql.txt"
 printf '%-44s %12s %10s %10s\n' "raw SQL insert of the same rows (JDBC)" "$RAW" "${P50}ms" "${P99}ms"
 awk -v s="$(wrk_rate send)" -v r="$RAW" 'BEGIN { printf "\nsend / raw SQL = %.0f %%\n", 100 * s / r }'
+# The fixed-rate tail depends on the host's kernel writeback as much as on the stack (docs/operations.md,
+# "Database host"): PostgreSQL leaves pages of newly extended files dirty in the kernel, and with the
+# default threshold (10 % of memory) they are written back in bursts of 0.3-1.2 GB every ~30 s that
+# the WAL's commits wait behind. Said with the figures, never changed by this script.
+WRITEBACK_BYTES=$(cat /proc/sys/vm/dirty_background_bytes 2>/dev/null || echo 0)
+if [[ $WRITEBACK_BYTES != 0 ]]; then
+  echo "host: vm.dirty_background_bytes = $((WRITEBACK_BYTES / 1048576)) MB"
+else
+  echo "host: vm.dirty_background_bytes unset (writeback at $(cat /proc/sys/vm/dirty_background_ratio 2>/dev/null)% of memory):" \
+    "expect stalled seconds at a fixed rate; docs/operations.md, \"Database host\""
+fi
 echo "Full output: $OUT/"

@@ -13,7 +13,8 @@
 # Environment (defaults in brackets): SEALPOST_HOME [.sealpost], SEALPOST_PG_PORT [15432],
 # SEALPOST_KAFKA_PORT [19092], SEALPOST_KAFKA_CONTROLLER_PORT [19093], SEALPOST_KEYCLOAK_PORT [18080],
 # SEALPOST_KEYCLOAK_MANAGEMENT_PORT [19000], SEALPOST_GATEWAY_PORT [8080], SEALPOST_KEY_SERVICE_PORT [8081],
-# SEALPOST_MAIL_SERVICE_PORT [8082], SEALPOST_AUDIT_SERVICE_PORT [8083], SEALPOST_START_TIMEOUT [300] seconds.
+# SEALPOST_MAIL_SERVICE_PORT [8082], SEALPOST_AUDIT_SERVICE_PORT [8083], SEALPOST_START_TIMEOUT [300] seconds,
+# SEALPOST_PG_SHARED_BUFFERS [a sixth of the memory, at most 4GB].
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -22,6 +23,10 @@ HOME_DIR=${SEALPOST_HOME:-$ROOT/.sealpost}
 KEYCLOAK_VERSION=26.7.3
 SERVICES=(gateway key-service mail-service audit-service)
 START_TIMEOUT=${SEALPOST_START_TIMEOUT:-300}
+# PostgreSQL's buffer cache: a sixth of the machine's memory, at most 4 GB (allocated as it is used).
+# Session 10 measured the mail benchmark at 512 MB, 1 GB and 4 GB: below a checkpoint interval's worth of
+# changed pages, backends and autovacuum write evicted pages themselves, leaving them dirty in the kernel.
+PG_SHARED_BUFFERS=${SEALPOST_PG_SHARED_BUFFERS:-$(awk '/^MemTotal:/ {mb = int($2 / 1024 / 6); print (mb > 4096 ? 4096 : mb) "MB"}' /proc/meminfo)}
 
 RUN="$HOME_DIR/run"
 LOGS="$HOME_DIR/logs"
@@ -267,9 +272,10 @@ start_postgres() {
   [[ $(id -u) -eq 0 ]] && as_root=(unshare -U)
   # PostgreSQL's defaults (128 MB of buffers, a checkpoint per 1 GB of WAL) make a write-heavy minute
   # a checkpoint every ~20 s, each followed by full-page writes; these are the usual first settings
+  # (the kernel's writeback, which matters as much, is the host's: docs/operations.md)
   spawn postgres ${as_root[@]+"${as_root[@]}"} "$pg/bin/bin/postgres" -D "$pg/data" -p "$PG_PORT" \
       -c listen_addresses=127.0.0.1 -c unix_socket_directories= \
-      -c shared_buffers=512MB -c max_wal_size=4GB -c checkpoint_timeout=15min
+      -c shared_buffers="$PG_SHARED_BUFFERS" -c max_wal_size=4GB -c checkpoint_timeout=15min
   wait_log postgres "database system is ready to accept connections" 60
   local pid
   pid=$(pid_of postgres)
