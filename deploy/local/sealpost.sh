@@ -24,8 +24,8 @@ KEYCLOAK_VERSION=26.7.3
 SERVICES=(gateway key-service mail-service audit-service)
 START_TIMEOUT=${SEALPOST_START_TIMEOUT:-300}
 # PostgreSQL's buffer cache: a sixth of the machine's memory, at most 4 GB (allocated as it is used).
-# Session 10 measured the mail benchmark at 512 MB, 1 GB and 4 GB: below a checkpoint interval's worth of
-# changed pages, backends and autovacuum write evicted pages themselves, leaving them dirty in the kernel.
+# Smaller than a checkpoint interval's changed pages, backends and autovacuum write evicted pages
+# themselves and leave them dirty in the kernel (measured: docs/operations.md, "Database host").
 PG_SHARED_BUFFERS=${SEALPOST_PG_SHARED_BUFFERS:-$(awk '/^MemTotal:/ {mb = int($2 / 1024 / 6); print (mb > 4096 ? 4096 : mb) "MB"}' /proc/meminfo)}
 
 RUN="$HOME_DIR/run"
