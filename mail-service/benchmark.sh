@@ -9,7 +9,7 @@
 # latency of a saturated machine) and at a fixed 1,000 per second (open loop: the latency at the
 # goal's rate, each request timed from when it was due).
 # The fixed-rate run is repeated with audit-service paused (see below why); each measured second's
-# worst latency is in target/benchmark/rate*.txt.seconds.
+# worst latency, with the wall-clock time it began, is in target/benchmark/rate*.txt.seconds.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -68,7 +68,9 @@ rate_run() {
 }
 echo "  send at a fixed 1,000 per second (open loop): $((SECONDS_PER_RUN / 2))s warm-up, ${SECONDS_PER_RUN}s measured"
 wait_quiet
+cpu_snapshot "$OUT/cpu-before-rate"
 rate_run rate.txt
+cpu_snapshot "$OUT/cpu-after-rate"
 # The same with audit-service paused (SIGSTOP, resumed on any exit of this script): on this machine its
 # ingestion of the run's events shares the two cores and the one PostgreSQL (and its WAL) with the
 # service, and it is what the fixed-rate tail is made of. In a deployment it runs elsewhere.
@@ -102,6 +104,9 @@ rate_row "send at a fixed 1,000/s (open loop)" rate.txt
 read -r _ RAW P50 P99 < "$OUT/rawsql.txt"
 printf '%-44s %12s %10s %10s\n' "raw SQL insert of the same rows (JDBC)" "$RAW" "${P50}ms" "${P99}ms"
 awk -v s="$(wrk_rate send)" -v r="$RAW" 'BEGIN { printf "\nsend / raw SQL = %.0f %%\n", 100 * s / r }'
+# what a fixed 1,000 sends a second cost the whole stack: its tail depends on the cores left over
+echo "cores used during the fixed-rate run (audit-service running), by process with its children:"
+cpu_report "$OUT/cpu-before-rate" "$OUT/cpu-after-rate"
 # The fixed-rate tail depends on the host's kernel writeback as much as on the stack (docs/operations.md,
 # "Database host"): PostgreSQL leaves pages of newly extended files dirty in the kernel, and with the
 # default threshold (10 % of memory) they are written back in bursts of 0.3-1.2 GB every ~30 s that

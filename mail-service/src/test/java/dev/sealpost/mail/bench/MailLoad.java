@@ -24,6 +24,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -87,6 +88,7 @@ public final class MailLoad {
         AtomicInteger failed = new AtomicInteger();
         CountDownLatch finished = new CountDownLatch(total);
         long start = System.nanoTime();
+        Instant startedAt = Instant.now();
         for (int i = 0; i < total; i++) {
             long due = start + i * intervalNanos;
             long wait = due - System.nanoTime();
@@ -106,13 +108,15 @@ public final class MailLoad {
         long sentIn = System.nanoTime() - start;
         finished.await();
         long answeredIn = System.nanoTime() - start;
-        // each measured second's worst latency, on stderr: a stall shows as one bad second, a slow service as all
+        // each measured second's worst latency, on stderr: a stall shows as one bad second, a slow service as all;
+        // with the wall-clock time it began, to be laid beside the services' and the database's logs
         for (int second = 0; second < seconds; second++) {
             long worst = 0;
             for (int i = warmUp + second * perSecond; i < warmUp + (second + 1) * perSecond; i++) {
                 worst = Math.max(worst, latencies[i]);
             }
-            System.err.printf("second %2d: worst %8.1f ms%n", second + 1, worst / 1e6);
+            Instant began = startedAt.plusNanos((long) (warmUp + second * perSecond) * intervalNanos);
+            System.err.printf("second %2d (%s): worst %8.1f ms%n", second + 1, began, worst / 1e6);
         }
         long[] measured = Arrays.copyOfRange(latencies, warmUp, total);
         Arrays.sort(measured);
