@@ -207,18 +207,18 @@ class MailEventsAndLimitsTest {
     @Test
     void publishedEventsLeaveTheOutboxAfterTheRetentionPendingOnesNever() throws Exception {
         Instant now = Instant.now();
-        // more than two of the purge's batches (5,000) of old published events, all in one millisecond
+        // more than two of the purge's batches (5,000) of old events, all in one millisecond; one of them,
+        // inside the first batch, still pending
         long oldMillisBits = dev.sealpost.events.UuidV7.lowestAt(now.minus(Duration.ofHours(3))).getMostSignificantBits();
-        List<UUID> oldPublished = new ArrayList<>();
-        for (long i = 0; i < 10_001; i++) {
-            oldPublished.add(new UUID(oldMillisBits, 0x8000000000000000L | i));
+        List<UUID> all = new ArrayList<>();
+        for (long i = 0; i < 10_002; i++) {
+            all.add(new UUID(oldMillisBits, 0x8000000000000000L | i));
         }
-        UUID oldPending = dev.sealpost.events.UuidV7.lowestAt(now.minus(Duration.ofHours(2)));
+        UUID oldPending = all.get(2_500);
         UUID recentPublished = dev.sealpost.events.UuidV7.next();
+        all.add(recentPublished);
         relay.pause(true); // the pending test row must not reach Kafka
         try (Connection db = MailApiTest.superuser()) {
-            List<UUID> all = new ArrayList<>(oldPublished);
-            all.addAll(List.of(oldPending, recentPublished));
             try (var insert = db.prepareStatement("INSERT INTO outbox_event (id, partition_key, event_type, payload) "
                     + "SELECT id, 'test|retention', 'MESSAGE_SENT', '{}'::jsonb FROM unnest(?::uuid[]) AS id")) {
                 insert.setArray(1, db.createArrayOf("uuid", all.toArray()));
@@ -238,6 +238,7 @@ class MailEventsAndLimitsTest {
                     left.add((UUID) rows.getObject(1));
                 }
             }
+            assertEquals(2, left.size(), "events left of the 10,003 (10,001 old and published among them)");
             assertEquals(Set.of(oldPending, recentPublished), left);
             db.createStatement().execute("DELETE FROM outbox_pending WHERE id = '" + oldPending + "'");
             db.createStatement().execute("DELETE FROM outbox_event WHERE partition_key = 'test|retention'");
