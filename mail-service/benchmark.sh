@@ -9,7 +9,8 @@
 # latency of a saturated machine) and at a fixed 1,000 per second (open loop: the latency at the
 # goal's rate, each request timed from when it was due).
 # The fixed-rate run is repeated with audit-service paused (see below why); each measured second's
-# worst latency, with the wall-clock time it began, is in target/benchmark/rate*.txt.seconds.
+# worst latency, with the wall-clock time it began, is in target/benchmark/rate*.txt.seconds, and each measured
+# request's due time and latency in rate*.txt.requests.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -64,7 +65,7 @@ wrk_run list list.lua 8 "$MAIL"
 # rate_run FILE: sends at a fixed 1,000 per second; each measured second's worst latency goes to FILE.seconds
 rate_run() {
   java -cp "$CP" dev.sealpost.mail.bench.MailLoad rate "$MAIL" "$BENCH_SENDER" "$OUT/message.spen" "$BENCH_RECIPIENT" 1000 \
-    "$SECONDS_PER_RUN" > "$OUT/$1" 2> "$OUT/$1.seconds"
+    "$SECONDS_PER_RUN" "$OUT/$1.requests" > "$OUT/$1" 2> "$OUT/$1.seconds"
 }
 echo "  send at a fixed 1,000 per second (open loop): $((SECONDS_PER_RUN / 2))s warm-up, ${SECONDS_PER_RUN}s measured"
 wait_quiet

@@ -35,15 +35,16 @@ cpu_snapshot() {
   {
     # /proc/stat: user nice system idle iowait irq softirq steal (taken by the hypervisor: not ours)
     awk '$1 == "cpu" {busy = $2 + $3 + $4 + $7 + $8; print "machine-busy", busy; print "machine-total", busy + $5 + $6 + $9}' /proc/stat
-    # /proc/PID/stat after the command's closing parenthesis: state, ppid, ... utime (12th), stime (13th)
-    awk -v roots="$roots" '
-      FNR == 1 { line = $0; sub(/^.*\) /, "", line); split(line, f, " "); pid = FILENAME; gsub(/[^0-9]/, "", pid)
-                 parent[pid] = f[2]; ticks[pid] = f[12] + f[13] }
+    # /proc/PID/stat: the pid, then after the command's closing parenthesis: state, ppid, ... utime (12th), stime (13th).
+    # Read through cat, which goes on past a process that ended after the glob listed it (awk would stop there).
+    { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v roots="$roots" '
+      { line = $0; pid = $1; sub(/^.*\) /, "", line); split(line, f, " ")
+        parent[pid] = f[2]; ticks[pid] = f[12] + f[13] }
       END { n = split(roots, r, ","); for (i = 1; i <= n; i++) if (r[i] != "") { split(r[i], kv, "="); name[kv[1]] = kv[2] }
             for (pid in ticks) { p = pid
               for (depth = 0; depth < 4 && !(p in name) && (p in parent); depth++) p = parent[p]
               if (p in name) used[name[p]] += ticks[pid] }
-            for (n2 in used) print n2, used[n2] }' /proc/[0-9]*/stat 2>/dev/null
+            for (n2 in used) print n2, used[n2] }'
   } > "$1"
 }
 cpu_report() {

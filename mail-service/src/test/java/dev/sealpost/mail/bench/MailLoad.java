@@ -44,9 +44,10 @@ import java.util.concurrent.locks.LockSupport;
  * <li>{@code rawsql JDBC_URL DB_USER DB_PASSWORD FILE SECONDS CONNECTIONS}: the reference rate — the same rows a send
  * writes (two message copies, two quota updates, two outbox events with the payloads of a send the service made), one
  * transaction per message, straight JDBC.</li>
- * <li>{@code rate MAIL_URL PASSPORT FILE RECIPIENT PER_SECOND SECONDS}: sends at a fixed rate whatever the answers'
+ * <li>{@code rate MAIL_URL PASSPORT FILE RECIPIENT PER_SECOND SECONDS [REQUESTS_FILE]}: sends at a fixed rate whatever the answers'
  * speed (open loop, unlike wrk; 64 connections, requests due while all are busy wait for one), after a warm-up of half as long; each latency is counted from the moment its request was due,
- * so a stall shows as the latency of every request that waited behind it.</li>
+ * so a stall shows as the latency of every request that waited behind it; REQUESTS_FILE gets each measured request's
+ * due time and latency.</li>
  * </ul>
  */
 public final class MailLoad {
@@ -117,6 +118,15 @@ public final class MailLoad {
             }
             Instant began = startedAt.plusNanos((long) (warmUp + second * perSecond) * intervalNanos);
             System.err.printf("second %2d (%s): worst %8.1f ms%n", second + 1, began, worst / 1e6);
+        }
+        if (args.length > 7) {
+            // each measured request: when it was due (ms into the measured window) and its latency (ms) —
+            // a stall that recurs every second shows here, not in the per-second worst
+            StringBuilder lines = new StringBuilder();
+            for (int i = warmUp; i < total; i++) {
+                lines.append(String.format("%.1f %.2f%n", (i - warmUp) * intervalNanos / 1e6, latencies[i] / 1e6));
+            }
+            Files.writeString(Path.of(args[7]), lines);
         }
         long[] measured = Arrays.copyOfRange(latencies, warmUp, total);
         Arrays.sort(measured);
