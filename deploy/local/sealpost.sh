@@ -275,7 +275,7 @@ start_postgres() {
   # (the kernel's writeback, which matters as much, is the host's: docs/operations.md)
   spawn postgres ${as_root[@]+"${as_root[@]}"} "$pg/bin/bin/postgres" -D "$pg/data" -p "$PG_PORT" \
       -c listen_addresses=127.0.0.1 -c unix_socket_directories= \
-      -c shared_buffers="$PG_SHARED_BUFFERS" -c max_wal_size=4GB -c checkpoint_timeout=15min
+      -c shared_buffers="$PG_SHARED_BUFFERS" -c max_wal_size="${SEALPOST_PG_MAX_WAL_SIZE:-4GB}" -c checkpoint_timeout=15min
   wait_log postgres "database system is ready to accept connections" 60
   local pid
   pid=$(pid_of postgres)
