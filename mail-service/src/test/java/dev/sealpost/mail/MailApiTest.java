@@ -169,9 +169,64 @@ class MailApiTest {
             SQLException refused = assertThrows(SQLException.class, () -> db.createStatement()
                     .executeUpdate("UPDATE message SET folder_id = (SELECT f.id FROM folder f JOIN mailbox mb ON mb.id = f.mailbox_id "
                             + "WHERE mb.address = 'bob@sealpost.test' AND f.kind = 'INBOX') WHERE id = '" + UUID.fromString(sentId) + "'"));
-            assertTrue(refused.getMessage().contains("message_folder_in_mailbox_fkey"), refused.getMessage());
+            assertEquals("23503", refused.getSQLState(), refused.getMessage());
+            assertTrue(refused.getMessage().contains("a message must be in a folder of its own mailbox"), refused.getMessage());
+            // a new copy too: bob's inbox is not a folder of alice's mailbox
+            SQLException insertRefused = assertThrows(SQLException.class, () -> db.createStatement().executeUpdate(
+                    "INSERT INTO message (id, mailbox_id, folder_id, envelope_id, size_bytes, sender_address, recipient_addresses, "
+                            + "sent_at, received_at) SELECT gen_random_uuid(), m.mailbox_id, (SELECT f.id FROM folder f JOIN mailbox mb "
+                            + "ON mb.id = f.mailbox_id WHERE mb.address = 'bob@sealpost.test' AND f.kind = 'INBOX'), m.envelope_id, "
+                            + "m.size_bytes, m.sender_address, m.recipient_addresses, m.sent_at, m.received_at FROM message m WHERE m.id = '"
+                            + UUID.fromString(sentId) + "'"));
+            assertEquals("23503", insertRefused.getSQLState(), insertRefused.getMessage());
+            // the check holds without a lock only because a folder never goes away or changes mailbox
+            String alicesInbox = "(SELECT f.id FROM folder f JOIN mailbox mb ON mb.id = f.mailbox_id WHERE mb.address = 'alice@sealpost.test' "
+                    + "AND f.kind = 'INBOX')";
+            for (String change : List.of("DELETE FROM folder WHERE id = " + alicesInbox,
+                    "UPDATE folder SET mailbox_id = (SELECT id FROM mailbox WHERE address = 'bob@sealpost.test') WHERE id = " + alicesInbox,
+                    "UPDATE folder SET id = gen_random_uuid() WHERE id = " + alicesInbox,
+                    "TRUNCATE folder")) {
+                SQLException permanent = assertThrows(SQLException.class, () -> db.createStatement().executeUpdate(change), change);
+                assertEquals("23001", permanent.getSQLState(), change + ": " + permanent.getMessage());
+            }
         }
         as(alice).get("/api/mail/messages/" + sentId).then().statusCode(200).body("folder", equalTo("sent"));
+        as(alice).get("/api/mail/folders/inbox/messages").then().statusCode(200);
+    }
+
+    /**
+     * A send does not lock the folders it stores into: with a foreign key to the folder, every send to
+     * one mailbox took a share lock on the same inbox row (a MultiXact once concurrent), which made most
+     * of the fixed-rate latency tail (V2_5). Here another transaction holds both folder rows exclusively;
+     * a send that needed a lock on either would wait for it.
+     */
+    @Test
+    void aSendTakesNoLockOnTheFoldersItStoresInto() throws Exception {
+        byte[] envelope = seal("no folder lock", List.of(BOB.publicBundle()));
+        // both mailboxes exist (with their folders) before their folders are locked
+        send(alice, envelope, "bob@sealpost.test").then().statusCode(201);
+        try (Connection db = superuser()) {
+            db.setAutoCommit(false);
+            try (ResultSet locked = db.createStatement().executeQuery("SELECT f.id FROM folder f JOIN mailbox mb ON mb.id = f.mailbox_id "
+                    + "WHERE (mb.address = 'bob@sealpost.test' AND f.kind = 'INBOX') OR (mb.address = 'alice@sealpost.test' AND f.kind = 'SENT') "
+                    + "FOR UPDATE OF f")) {
+                int rows = 0;
+                while (locked.next()) {
+                    rows++;
+                }
+                assertEquals(2, rows, "bob's inbox and alice's sent folder");
+            }
+            ExecutorService client = Executors.newSingleThreadExecutor();
+            try {
+                CompletableFuture<Integer> sent = CompletableFuture.supplyAsync(
+                        () -> send(alice, envelope, "bob@sealpost.test").statusCode(), client);
+                // a send waiting for the lock would only end when this transaction does: give it far longer than a send takes
+                assertEquals(201, sent.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            } finally {
+                db.rollback();
+                client.shutdownNow();
+            }
+        }
     }
 
     /** The id of the envelope a copy refers to. */

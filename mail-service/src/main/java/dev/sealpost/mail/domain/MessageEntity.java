@@ -25,7 +25,7 @@ public class MessageEntity extends PanacheEntityBase {
     @Column(name = "mailbox_id", nullable = false)
     public UUID mailboxId;
 
-    /** A folder of the same mailbox (the database's composite foreign key, V2_4). */
+    /** A folder of the same mailbox (checked by the database, V2_4 and V2_5: without a lock on the folder). */
     @Column(name = "folder_id", nullable = false)
     public UUID folderId;
 
