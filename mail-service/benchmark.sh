@@ -47,15 +47,20 @@ fi
 # is measured while audit-service works off that backlog on the same two cores (the session-9 run that
 # did not wait: fixed-rate p50 1.5 s, falling second by second as the backlog drained).
 wait_quiet() {
-  local lag waited=0
+  # Two readings of no lag, 5 s apart: one can be stale — right after a phase the relay may not yet have
+  # published its last second of events, and right after audit-service is resumed its metric still shows
+  # the value from before the pause (session 13: a reading taken then let the raw-SQL reference run while
+  # audit-service ingested the paused run's 60,000 events).
+  local lag waited=0 zeros=0
   while :; do
     lag=$(curl -fsS "http://127.0.0.1:$AUDIT_SERVICE_PORT/q/metrics" 2>/dev/null \
       | awk '/^kafka_consumer_fetch_manager_records_lag\{/ && /security-events/ && $2 != "NaN" {sum += $2} END {print sum + 0}')
-    [[ $lag == 0 ]] && break
+    if [[ $lag == 0 ]]; then zeros=$((zeros + 1)); else zeros=0; fi
+    (( zeros >= 2 )) && break
     (( waited >= 300 )) && { echo "  audit-service still $lag events behind after ${waited}s; measuring anyway" >&2; break; }
     sleep 5; waited=$((waited + 5))
   done
-  (( waited == 0 )) || echo "  (waited ${waited}s for audit-service to catch up)"
+  (( waited <= 5 )) || echo "  (waited ${waited}s for audit-service to catch up)"
 }
 # the same 8 concurrent clients for the service and for the raw-SQL reference
 wait_quiet
