@@ -46,21 +46,31 @@ fi
 # run sends faster than audit-service ingests its two events per send; without this, the next phase
 # is measured while audit-service works off that backlog on the same two cores (the session-9 run that
 # did not wait: fixed-rate p50 1.5 s, falling second by second as the backlog drained).
+AUDIT_PID=$(cat "$HOME_DIR/run/audit-service.pid" 2>/dev/null || true)
+# hundredths of a core audit-service used over the next 2 s (0 when it is not running)
+audit_busy() {
+  [[ -n $AUDIT_PID && -r /proc/$AUDIT_PID/stat ]] || { echo 0; return; }
+  local before after
+  before=$(awk '{print $14 + $15}' "/proc/$AUDIT_PID/stat")
+  sleep 2
+  after=$(awk '{print $14 + $15}' "/proc/$AUDIT_PID/stat" 2>/dev/null || echo "$before")
+  echo $(( (after - before) / 2 ))
+}
 wait_quiet() {
-  # Two readings of no lag, 5 s apart: one can be stale — right after a phase the relay may not yet have
-  # published its last second of events, and right after audit-service is resumed its metric still shows
-  # the value from before the pause (session 13: a reading taken then let the raw-SQL reference run while
-  # audit-service ingested the paused run's 60,000 events).
-  local lag waited=0 zeros=0
+  # The consumer's lag alone is not enough: it counts records fetched, not stored, and audit-service
+  # fetches a backlog of tens of thousands of events within a second and stores it over the next ten or
+  # twenty (measured in session 13: lag 13,617 a second after a resume, 0 the next). So quiet also means
+  # audit-service itself idle — under 5 % of a core over 2 s; storing a backlog takes 30-50 %.
+  local lag busy waited=0
   while :; do
     lag=$(curl -fsS "http://127.0.0.1:$AUDIT_SERVICE_PORT/q/metrics" 2>/dev/null \
       | awk '/^kafka_consumer_fetch_manager_records_lag\{/ && /security-events/ && $2 != "NaN" {sum += $2} END {print sum + 0}')
-    if [[ $lag == 0 ]]; then zeros=$((zeros + 1)); else zeros=0; fi
-    (( zeros >= 2 )) && break
-    (( waited >= 300 )) && { echo "  audit-service still $lag events behind after ${waited}s; measuring anyway" >&2; break; }
-    sleep 5; waited=$((waited + 5))
+    busy=$(audit_busy)
+    [[ $lag == 0 ]] && (( busy < 5 )) && break
+    (( waited >= 300 )) && { echo "  audit-service still $lag events behind, ${busy}% busy after ${waited}s; measuring anyway" >&2; break; }
+    sleep 3; waited=$((waited + 5))
   done
-  (( waited <= 5 )) || echo "  (waited ${waited}s for audit-service to catch up)"
+  (( waited == 0 )) || echo "  (waited ${waited}s for audit-service to catch up)"
 }
 # the same 8 concurrent clients for the service and for the raw-SQL reference
 wait_quiet
@@ -80,7 +90,6 @@ cpu_snapshot "$OUT/cpu-after-rate"
 # The same with audit-service paused (SIGSTOP, resumed on any exit of this script): on this machine its
 # ingestion of the run's events shares the two cores and the one PostgreSQL (and its WAL) with the
 # service, and it is what the fixed-rate tail is made of. In a deployment it runs elsewhere.
-AUDIT_PID=$(cat "$HOME_DIR/run/audit-service.pid" 2>/dev/null || true)
 if [[ -n $AUDIT_PID ]] && kill -0 "$AUDIT_PID" 2>/dev/null; then
   echo "  the same with audit-service paused (its events wait in Kafka; resumed right after)"
   trap 'kill -CONT "$AUDIT_PID" 2>/dev/null || true' EXIT
