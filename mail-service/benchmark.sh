@@ -47,7 +47,8 @@ fi
 # is measured while audit-service works off that backlog on the same two cores (the session-9 run that
 # did not wait: fixed-rate p50 1.5 s, falling second by second as the backlog drained).
 AUDIT_PID=$(cat "$HOME_DIR/run/audit-service.pid" 2>/dev/null || true)
-# hundredths of a core audit-service used over the next 2 s (0 when it is not running)
+# hundredths of a core audit-service used over the next 2 s (0 when it is not running; its comm, "java", has no
+# space, so utime and stime are fields 14 and 15)
 audit_busy() {
   [[ -n $AUDIT_PID && -r /proc/$AUDIT_PID/stat ]] || { echo 0; return; }
   local before after
@@ -68,7 +69,7 @@ wait_quiet() {
     busy=$(audit_busy)
     [[ $lag == 0 ]] && (( busy < 5 )) && break
     (( waited >= 300 )) && { echo "  audit-service still $lag events behind, ${busy}% busy after ${waited}s; measuring anyway" >&2; break; }
-    sleep 3; waited=$((waited + 5))
+    sleep 3; waited=$((waited + 5))   # 3 s here, 2 s measuring audit-service above
   done
   (( waited == 0 )) || echo "  (waited ${waited}s for audit-service to catch up)"
 }
