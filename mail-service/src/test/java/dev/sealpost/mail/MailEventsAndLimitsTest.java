@@ -293,6 +293,76 @@ class MailEventsAndLimitsTest {
         }
     }
 
+    /**
+     * The trash purge deletes its batch by primary key however large the mailbox tables: planned
+     * generically, as mail-service plans every statement, a {@code LIMIT $n} was taken for a tenth of
+     * the rows, and each batch was deleted through sequential scans of all of {@code message} and
+     * {@code sealed_envelope}. Then a real purge of 1,500 trashed copies in batches of 500: an
+     * envelope whose two copies were both trashed goes, one with a copy left counts one.
+     */
+    @Test
+    void theTrashPurgeDeletesItsBatchByPrimaryKeyWhateverTheSizeOfTheTables() throws Exception {
+        String ivy = passport("consumer", "ivy", "ivy@sealpost.test");
+        as(ivy).get("/api/mail/quota").then().statusCode(200);
+        String marker = "'\\x7472617368'::bytea"; // the test's envelopes, told apart from the other tests'
+        try (Connection db = MailApiTest.superuser(); Statement sql = db.createStatement()) {
+            try {
+                String mailbox = "(SELECT id FROM mailbox WHERE address = 'ivy@sealpost.test')";
+                String folder = "(SELECT f.id FROM folder f WHERE f.mailbox_id = " + mailbox + " AND f.kind = '%s')";
+                // 200,000 envelopes with a copy each in ivy's inbox, the first 1,000 with a second copy: tables large
+                // enough that a plan expecting a tenth of them per batch scans them whole, as it did on a real database
+                String inbox = folder.formatted("INBOX");
+                sql.execute("WITH envelope AS (INSERT INTO sealed_envelope (id, copies, bytes) SELECT gen_random_uuid(), 1, " + marker
+                        + " FROM generate_series(1, 200000) RETURNING id) INSERT INTO message (id, mailbox_id, folder_id, envelope_id, "
+                        + "size_bytes, sender_address, recipient_addresses, sent_at, received_at) SELECT gen_random_uuid(), " + mailbox
+                        + ", " + inbox + ", envelope.id, 100, 'someone@sealpost.test', ARRAY['ivy@sealpost.test'], now(), now() FROM envelope");
+                sql.execute("WITH doubled AS (UPDATE sealed_envelope SET copies = 2 WHERE id IN (SELECT id FROM sealed_envelope WHERE bytes = "
+                        + marker + " ORDER BY id LIMIT 1000) RETURNING id) INSERT INTO message (id, mailbox_id, folder_id, envelope_id, "
+                        + "size_bytes, sender_address, recipient_addresses, sent_at, received_at) SELECT gen_random_uuid(), " + mailbox
+                        + ", " + inbox + ", doubled.id, 100, 'someone@sealpost.test', ARRAY['ivy@sealpost.test'], now(), now() FROM doubled");
+                // a day in the trash: both copies of 600 envelopes, one copy of 300 others
+                sql.execute("WITH chosen AS (SELECT id, row_number() OVER (ORDER BY id) AS n FROM sealed_envelope WHERE bytes = " + marker
+                        + " ORDER BY id LIMIT 900), doomed AS (SELECT m.id FROM message m JOIN chosen c ON c.id = m.envelope_id "
+                        + "WHERE c.n <= 600 UNION ALL SELECT min(m.id::text)::uuid FROM message m JOIN chosen c ON c.id = m.envelope_id "
+                        + "WHERE c.n > 600 GROUP BY m.envelope_id) UPDATE message SET folder_id = " + folder.formatted("TRASH")
+                        + ", trashed_at = now() - interval '1 day' WHERE id IN (SELECT id FROM doomed)");
+                sql.execute("ANALYZE message");
+                sql.execute("ANALYZE sealed_envelope");
+
+                sql.execute("SET plan_cache_mode = force_generic_plan");
+                sql.execute("PREPARE trash_purge(timestamptz, int) AS " + TrashRetention.purgeStatement(500));
+                StringBuilder plan = new StringBuilder();
+                try (ResultSet lines = sql.executeQuery("EXPLAIN EXECUTE trash_purge(now(), 32)")) {
+                    while (lines.next()) {
+                        plan.append(lines.getString(1)).append('\n');
+                    }
+                }
+                sql.execute("DEALLOCATE trash_purge");
+                sql.execute("RESET plan_cache_mode");
+                assertTrue(plan.indexOf("Seq Scan on message") < 0 && plan.indexOf("Seq Scan on sealed_envelope") < 0
+                        && plan.indexOf("message_pkey") >= 0 && plan.indexOf("sealed_envelope_pkey") >= 0,
+                        "the purge finds its batch's messages and envelopes by primary key:\n" + plan);
+
+                retention.purgeExpired().await().atMost(Duration.ofSeconds(60));
+                try (ResultSet row = sql.executeQuery("SELECT (SELECT count(*) FROM message WHERE mailbox_id = " + mailbox + "), "
+                        + "(SELECT count(*) FROM message WHERE mailbox_id = " + mailbox + " AND trashed_at IS NOT NULL), "
+                        + "(SELECT count(*) FROM sealed_envelope WHERE bytes = " + marker + "), "
+                        + "(SELECT count(*) FROM sealed_envelope e WHERE e.bytes = " + marker + " AND e.copies <> "
+                        + "(SELECT count(*) FROM message m WHERE m.envelope_id = e.id))")) {
+                    row.next();
+                    assertEquals(201_000 - 1_500, row.getLong(1), "ivy's copies left");
+                    assertEquals(0, row.getLong(2), "nothing left in her trash");
+                    assertEquals(200_000 - 600, row.getLong(3), "the envelopes with no copy left are gone");
+                    assertEquals(0, row.getLong(4), "every envelope counts the copies that refer to it");
+                }
+            } finally {
+                sql.execute("DELETE FROM message WHERE mailbox_id = (SELECT id FROM mailbox WHERE address = 'ivy@sealpost.test')");
+                sql.execute("DELETE FROM sealed_envelope WHERE bytes = " + marker);
+                sql.execute("DELETE FROM mailbox_usage WHERE mailbox_id = (SELECT id FROM mailbox WHERE address = 'ivy@sealpost.test')");
+            }
+        }
+    }
+
     /** Runs a statement planned generically (in a transaction rolled back): its plan reads 1..max rows of outbox_event. */
     private static void assertGenericPlanReadsAtMost(Connection db, String statement, int max) throws Exception {
         java.util.regex.Pattern scan = java.util.regex.Pattern.compile(
