@@ -329,18 +329,9 @@ class MailEventsAndLimitsTest {
                 sql.execute("ANALYZE message");
                 sql.execute("ANALYZE sealed_envelope");
 
-                sql.execute("SET plan_cache_mode = force_generic_plan");
-                sql.execute("PREPARE trash_purge(timestamptz, int) AS " + TrashRetention.purgeStatement(500));
-                StringBuilder plan = new StringBuilder();
-                try (ResultSet lines = sql.executeQuery("EXPLAIN EXECUTE trash_purge(now(), 32)")) {
-                    while (lines.next()) {
-                        plan.append(lines.getString(1)).append('\n');
-                    }
-                }
-                sql.execute("DEALLOCATE trash_purge");
-                sql.execute("RESET plan_cache_mode");
-                assertTrue(plan.indexOf("Seq Scan on message") < 0 && plan.indexOf("Seq Scan on sealed_envelope") < 0
-                        && plan.indexOf("message_pkey") >= 0 && plan.indexOf("sealed_envelope_pkey") >= 0,
+                String plan = genericPlan(sql, "(timestamptz, int)", TrashRetention.purgeStatement(500), "(now(), 32)");
+                assertTrue(!plan.contains("Seq Scan on message") && !plan.contains("Seq Scan on sealed_envelope")
+                        && plan.contains("message_pkey") && plan.contains("sealed_envelope_pkey"),
                         "the purge finds its batch's messages and envelopes by primary key:\n" + plan);
 
                 retention.purgeExpired().await().atMost(Duration.ofSeconds(60));
@@ -398,19 +389,27 @@ class MailEventsAndLimitsTest {
      */
     private static void assertPurgeReadsOnlyTheRangeOfTheIndex(Connection db) throws Exception {
         try (Statement sql = db.createStatement()) {
-            sql.execute("SET plan_cache_mode = force_generic_plan");
-            sql.execute("PREPARE purge_batch(uuid, uuid) AS " + OutboxRetention.PURGE_BATCH);
-            StringBuilder plan = new StringBuilder();
-            try (ResultSet lines = sql.executeQuery("EXPLAIN EXECUTE purge_batch('" + new UUID(0, 0) + "', '"
-                    + dev.sealpost.events.UuidV7.lowestAt(Instant.now()) + "')")) {
-                while (lines.next()) {
-                    plan.append(lines.getString(1)).append('\n');
-                }
-            }
-            sql.execute("DEALLOCATE purge_batch");
-            assertTrue(plan.indexOf("Seq Scan on outbox_event") < 0 && plan.indexOf("outbox_event_pkey") >= 0,
+            String plan = genericPlan(sql, "(uuid, uuid)", OutboxRetention.PURGE_BATCH,
+                    "('" + new UUID(0, 0) + "', '" + dev.sealpost.events.UuidV7.lowestAt(Instant.now()) + "')");
+            assertTrue(!plan.contains("Seq Scan on outbox_event") && plan.contains("outbox_event_pkey"),
                     "the purge scans the outbox's primary key by range:\n" + plan);
         }
+    }
+
+    /** The plan mail-service runs a statement with (generic, as it plans every statement), for these arguments. */
+    private static String genericPlan(Statement sql, String parameterTypes, String statement, String arguments) throws Exception {
+        sql.execute("SET plan_cache_mode = force_generic_plan");
+        sql.execute("PREPARE planned" + parameterTypes + " AS " + statement);
+        StringBuilder plan = new StringBuilder();
+        try (ResultSet lines = sql.executeQuery("EXPLAIN EXECUTE planned" + arguments)) {
+            while (lines.next()) {
+                plan.append(lines.getString(1)).append('\n');
+            }
+        } finally {
+            sql.execute("DEALLOCATE planned");
+            sql.execute("RESET plan_cache_mode");
+        }
+        return plan.toString();
     }
 
     @Test
