@@ -22,6 +22,11 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -426,6 +431,42 @@ class MailEventsAndLimitsTest {
             assertTrue(rows.getString(1).startsWith("hana@sealpost.test") && rows.getString(1).endsWith("requests=5"), rows.getString(1));
             assertEquals("sealpost-cli/test", rows.getString(2));
             assertTrue(!rows.next(), "only one for five requests in one minute");
+        }
+    }
+
+    /**
+     * The access log's client address: the gateway's X-Forwarded-For is believed from a trusted proxy
+     * (loopback 127.0.0.1 here, as in the local stack), and from any other peer the connection's own
+     * address is recorded — a caller reaching the service directly cannot choose what its owner reads.
+     */
+    @Test
+    void theAccessLogBelievesXForwardedForOnlyFromTheGateway() throws Exception {
+        String ines = passport("consumer", "ines", "ines@sealpost.test");
+        assertEquals(200, listInboxFrom("127.0.0.1", ines, "203.0.113.7", "through-the-gateway"));
+        assertEquals(200, listInboxFrom("127.0.0.2", ines, "198.51.100.9", "around-the-gateway"));
+        accessLog.flush(Instant.now().plusSeconds(120)).await().atMost(Duration.ofSeconds(10));
+        Map<String, String> addressByAgent = new HashMap<>();
+        try (Connection db = MailApiTest.superuser(); ResultSet rows = db.createStatement().executeQuery(
+                "SELECT payload->>'userAgent', payload->>'sourceIp' FROM outbox_event WHERE event_type = 'MAILBOX_ACCESSED' "
+                        + "AND payload->'actor'->>'subject' = 'subject-ines'")) {
+            while (rows.next()) {
+                addressByAgent.put(rows.getString(1), rows.getString(2));
+            }
+        }
+        assertEquals(Map.of("through-the-gateway", "203.0.113.7", "around-the-gateway", "127.0.0.2"), addressByAgent);
+    }
+
+    /** Lists a mailbox's inbox over a connection made from the given local address; the response's status. */
+    private static int listInboxFrom(String localAddress, String passport, String forwardedFor, String userAgent) throws Exception {
+        try (Socket socket = new Socket(InetAddress.getByName("127.0.0.1"), io.restassured.RestAssured.port,
+                InetAddress.getByName(localAddress), 0)) {
+            socket.setSoTimeout(10_000);
+            String request = "GET /api/mail/folders/inbox/messages HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Authorization: Bearer " + passport + "\r\nX-Forwarded-For: " + forwardedFor + "\r\n"
+                    + "User-Agent: " + userAgent + "\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            String statusLine = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+            return Integer.parseInt(statusLine.split(" ")[1]);
         }
     }
 

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.List;
 
 /** mail-service limits and retention; docs/operations.md lists the environment variables. */
 @ConfigMapping(prefix = "sealpost.mail")
@@ -32,4 +33,12 @@ public interface MailConfig {
     /** Messages purged per retention transaction (short transactions, no long locks). */
     @WithDefault("500")
     int retentionBatchSize();
+
+    /**
+     * The proxies (addresses or CIDR ranges: the gateway's) whose X-Forwarded-For names the client in
+     * events; application.properties hands it to {@code quarkus.http.proxy.trusted-proxies}. Required
+     * and without a default here on purpose: Quarkus trusts every peer when that list is empty, so an
+     * empty value must stop the service at start, not open the access log to forged addresses.
+     */
+    List<String> trustedProxies();
 }
