@@ -60,7 +60,8 @@ class MailEventsAndLimitsTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("sealpost.mail.default-quota-bytes", "40000",
                     "sealpost.mail.trash-retention", "0s",
-                    "sealpost.events.relay-interval", "200ms");
+                    "sealpost.events.relay-interval", "200ms",
+                    "sealpost.mail.access-log-clients-per-minute", "3");
         }
     }
 
@@ -420,6 +421,7 @@ class MailEventsAndLimitsTest {
     @Test
     void mailboxAccessIsOneEventPerClientAndMinute() throws Exception {
         String hana = passport("consumer", "hana", "hana@sealpost.test");
+        awaitTimeLeftInThisMinute();
         for (int i = 0; i < 5; i++) {
             as(hana).header("User-Agent", "sealpost-cli/test").get("/api/mail/folders/inbox/messages").then().statusCode(200);
         }
@@ -432,6 +434,40 @@ class MailEventsAndLimitsTest {
             assertEquals("sealpost-cli/test", rows.getString(2));
             assertTrue(!rows.next(), "only one for five requests in one minute");
         }
+    }
+
+    /**
+     * One caller changing its user agent at every request: the first clients of a minute (3 in this
+     * profile) get their own event, the accesses of all further ones are counted in one more, and a
+     * user agent is kept only as long as an event field — the access log's memory and its events stay
+     * bounded, and every access is still counted.
+     */
+    @Test
+    void anActorsClientsPastTheLimitAreCountedTogetherAndUserAgentsAreCut() throws Exception {
+        String jonas = passport("consumer", "jonas", "jonas@sealpost.test");
+        String longAgent = "x".repeat(4_000);
+        awaitTimeLeftInThisMinute();
+        for (String agent : List.of("client-1", "client-1", "client-2", longAgent, "client-4", "client-5", "client-1", "client-6")) {
+            as(jonas).header("User-Agent", agent).get("/api/mail/folders/inbox/messages").then().statusCode(200);
+        }
+        accessLog.flush(Instant.now().plusSeconds(120)).await().atMost(Duration.ofSeconds(10));
+        Map<String, String> requestsByAgent = new HashMap<>();
+        try (Connection db = MailApiTest.superuser(); ResultSet rows = db.createStatement().executeQuery(
+                "SELECT payload->>'userAgent', payload->>'target', payload->>'sourceIp' FROM outbox_event "
+                        + "WHERE event_type = 'MAILBOX_ACCESSED' AND payload->'actor'->>'subject' = 'subject-jonas'")) {
+            while (rows.next()) {
+                String agent = rows.getString(1);
+                assertEquals(MailboxAccessLog.FURTHER_CLIENTS.equals(agent) ? null : "127.0.0.1", rows.getString(3), agent);
+                assertTrue(requestsByAgent.put(agent, rows.getString(2).replaceAll(".* requests=", "")) == null, "one event per client: " + agent);
+            }
+        }
+        assertEquals(Map.of("client-1", "3", "client-2", "1", longAgent.substring(0, SecurityEvent.MAX_FIELD_LENGTH), "1",
+                MailboxAccessLog.FURTHER_CLIENTS, "3"), requestsByAgent);
+    }
+
+    /** Waits, if need be, until a few requests fit in the current minute: the access log counts by minute. */
+    private static void awaitTimeLeftInThisMinute() {
+        await().atMost(Duration.ofSeconds(15)).until(() -> java.time.LocalTime.now(java.time.ZoneOffset.UTC).getSecond() < 50);
     }
 
     /**

@@ -30,6 +30,15 @@ public interface MailConfig {
     @WithDefault("30d")
     Duration trashRetention();
 
+    /**
+     * Clients (address and user agent) told apart in one actor's MAILBOX_ACCESSED events for one
+     * mailbox and minute; the accesses of any further client that minute are counted together in one
+     * more event. Bounds the memory and the events one caller can make by changing its user agent at
+     * every request; no access goes uncounted.
+     */
+    @WithDefault("20")
+    int accessLogClientsPerMinute();
+
     /** Messages purged per retention transaction (short transactions, no long locks). */
     @WithDefault("500")
     int retentionBatchSize();

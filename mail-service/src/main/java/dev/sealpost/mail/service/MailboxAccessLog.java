@@ -2,6 +2,7 @@ package dev.sealpost.mail.service;
 
 import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.events.SecurityEventType;
+import dev.sealpost.mail.config.MailConfig;
 import dev.sealpost.passport.Passport;
 import dev.sealpost.service.events.Outbox;
 import io.quarkus.scheduler.Scheduled;
@@ -17,37 +18,65 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Every listing and every read of a mailbox becomes part of one MAILBOX_ACCESSED event per actor,
  * mailbox, client (address and user agent) and minute, with a count — readable in a user's log,
- * not one line per request. A minute is written to the outbox once it is over.
+ * not one line per request. A minute is written to the outbox once it is over. An actor's clients
+ * are told apart up to {@link MailConfig#accessLogClientsPerMinute()} a minute; the accesses of
+ * further clients are counted in one more event, so a caller who changes its user agent at every
+ * request can neither fill the heap nor turn the log back into one line per request.
  */
 @ApplicationScoped
 public class MailboxAccessLog {
 
     private static final Logger LOG = Logger.getLogger(MailboxAccessLog.class);
 
+    /** The user agent of the event that counts an actor's accesses from clients past the limit. */
+    public static final String FURTHER_CLIENTS = "(further clients this minute, counted together)";
+
     private record Key(String tenant, String mailboxAddress, String ownerSubject, String issuer, String subject, String actorAddress,
             String sourceIp, String userAgent, Instant minute) {
+
+        Key ofFurtherClients() {
+            return new Key(tenant, mailboxAddress, ownerSubject, issuer, subject, actorAddress, null, FURTHER_CLIENTS, minute);
+        }
+    }
+
+    /** One actor on one mailbox in one minute: how many clients they were seen from. */
+    private record ActorMinute(String mailboxAddress, String issuer, String subject, Instant minute) {
     }
 
     private final Map<Key, AtomicLong> counts = new ConcurrentHashMap<>();
+    private final Map<ActorMinute, AtomicInteger> clients = new ConcurrentHashMap<>();
     private final Pool pool;
     private final Outbox outbox;
     private final dev.sealpost.service.security.PassportConfig passports;
+    private final int clientsPerMinute;
 
-    public MailboxAccessLog(Pool pool, Outbox outbox, dev.sealpost.service.security.PassportConfig passports) {
+    public MailboxAccessLog(Pool pool, Outbox outbox, dev.sealpost.service.security.PassportConfig passports, MailConfig config) {
         this.pool = pool;
         this.outbox = outbox;
         this.passports = passports;
+        this.clientsPerMinute = config.accessLogClientsPerMinute();
     }
 
     public void accessed(dev.sealpost.mail.domain.Mailbox mailbox, Passport actor, RequestContext context) {
+        Instant minute = Instant.now().truncatedTo(ChronoUnit.MINUTES);
         Key key = new Key(mailbox.tenant(), mailbox.address(), mailbox.ownerSubject(), actor.issuer(), actor.subject(), actor.address(),
-                context.sourceIp(), context.userAgent(), Instant.now().truncatedTo(ChronoUnit.MINUTES));
-        counts.computeIfAbsent(key, ignored -> new AtomicLong()).incrementAndGet();
+                context.sourceIp(), context.userAgent(), minute);
+        AtomicLong count = counts.get(key);
+        if (count == null) {
+            // a client not yet seen this minute: its own entry while the actor has fewer than the limit
+            ActorMinute whose = new ActorMinute(mailbox.address(), actor.issuer(), actor.subject(), minute);
+            if (clients.computeIfAbsent(whose, ignored -> new AtomicInteger()).incrementAndGet() > clientsPerMinute) {
+                key = key.ofFurtherClients();
+            }
+            count = counts.computeIfAbsent(key, ignored -> new AtomicLong());
+        }
+        count.incrementAndGet();
     }
 
     @Scheduled(every = "${sealpost.mail.access-log-flush:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -70,6 +99,7 @@ public class MailboxAccessLog {
                         .sourceIp(key.sourceIp()).userAgent(key.userAgent()).build());
             }
         }
+        clients.keySet().removeIf(whose -> whose.minute().isBefore(before));
         if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
