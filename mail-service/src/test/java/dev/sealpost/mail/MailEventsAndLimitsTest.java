@@ -425,15 +425,11 @@ class MailEventsAndLimitsTest {
         for (int i = 0; i < 5; i++) {
             as(hana).header("User-Agent", "sealpost-cli/test").get("/api/mail/folders/inbox/messages").then().statusCode(200);
         }
-        accessLog.flush(Instant.now().plusSeconds(120)).await().atMost(Duration.ofSeconds(10));
-        try (Connection db = MailApiTest.superuser(); ResultSet rows = db.createStatement().executeQuery(
-                "SELECT payload->>'target', payload->>'userAgent' FROM outbox_event WHERE event_type = 'MAILBOX_ACCESSED' "
-                        + "AND payload->'actor'->>'subject' = 'subject-hana'")) {
-            assertTrue(rows.next(), "one access event");
-            assertTrue(rows.getString(1).startsWith("hana@sealpost.test") && rows.getString(1).endsWith("requests=5"), rows.getString(1));
-            assertEquals("sealpost-cli/test", rows.getString(2));
-            assertTrue(!rows.next(), "only one for five requests in one minute");
-        }
+        List<AccessEvent> events = accessEvents("hana");
+        assertEquals(1, events.size(), "one access event for five requests in one minute: " + events);
+        assertTrue(events.get(0).target().startsWith("hana@sealpost.test") && events.get(0).target().endsWith("requests=5"),
+                events.get(0).target());
+        assertEquals("sealpost-cli/test", events.get(0).userAgent());
     }
 
     /**
@@ -450,19 +446,34 @@ class MailEventsAndLimitsTest {
         for (String agent : List.of("client-1", "client-1", "client-2", longAgent, "client-4", "client-5", "client-1", "client-6")) {
             as(jonas).header("User-Agent", agent).get("/api/mail/folders/inbox/messages").then().statusCode(200);
         }
-        accessLog.flush(Instant.now().plusSeconds(120)).await().atMost(Duration.ofSeconds(10));
         Map<String, String> requestsByAgent = new HashMap<>();
-        try (Connection db = MailApiTest.superuser(); ResultSet rows = db.createStatement().executeQuery(
-                "SELECT payload->>'userAgent', payload->>'target', payload->>'sourceIp' FROM outbox_event "
-                        + "WHERE event_type = 'MAILBOX_ACCESSED' AND payload->'actor'->>'subject' = 'subject-jonas'")) {
-            while (rows.next()) {
-                String agent = rows.getString(1);
-                assertEquals(MailboxAccessLog.FURTHER_CLIENTS.equals(agent) ? null : "127.0.0.1", rows.getString(3), agent);
-                assertTrue(requestsByAgent.put(agent, rows.getString(2).replaceAll(".* requests=", "")) == null, "one event per client: " + agent);
-            }
+        for (AccessEvent event : accessEvents("jonas")) {
+            assertEquals(MailboxAccessLog.FURTHER_CLIENTS.equals(event.userAgent()) ? null : "127.0.0.1", event.sourceIp(), event.userAgent());
+            assertTrue(requestsByAgent.put(event.userAgent(), event.target().replaceAll(".* requests=", "")) == null,
+                    "one event per client: " + event.userAgent());
         }
         assertEquals(Map.of("client-1", "3", "client-2", "1", longAgent.substring(0, SecurityEvent.MAX_FIELD_LENGTH), "1",
                 MailboxAccessLog.FURTHER_CLIENTS, "3"), requestsByAgent);
+    }
+
+    private record AccessEvent(String userAgent, String target, String sourceIp) {
+    }
+
+    /** Writes the access log's pending minutes, then reads a user's MAILBOX_ACCESSED events from the outbox. */
+    private List<AccessEvent> accessEvents(String user) throws Exception {
+        accessLog.flush(Instant.now().plusSeconds(120)).await().atMost(Duration.ofSeconds(10));
+        List<AccessEvent> events = new ArrayList<>();
+        try (Connection db = MailApiTest.superuser(); var query = db.prepareStatement(
+                "SELECT payload->>'userAgent', payload->>'target', payload->>'sourceIp' FROM outbox_event "
+                        + "WHERE event_type = 'MAILBOX_ACCESSED' AND payload->'actor'->>'subject' = ?")) {
+            query.setString(1, "subject-" + user);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    events.add(new AccessEvent(rows.getString(1), rows.getString(2), rows.getString(3)));
+                }
+            }
+        }
+        return events;
     }
 
     /** Waits, if need be, until a few requests fit in the current minute: the access log counts by minute. */
@@ -478,16 +489,12 @@ class MailEventsAndLimitsTest {
     @Test
     void theAccessLogBelievesXForwardedForOnlyFromTheGateway() throws Exception {
         String ines = passport("consumer", "ines", "ines@sealpost.test");
+        awaitTimeLeftInThisMinute();
         assertEquals(200, listInboxFrom("127.0.0.1", ines, "203.0.113.7", "through-the-gateway"));
         assertEquals(200, listInboxFrom("127.0.0.2", ines, "198.51.100.9", "around-the-gateway"));
-        accessLog.flush(Instant.now().plusSeconds(120)).await().atMost(Duration.ofSeconds(10));
         Map<String, String> addressByAgent = new HashMap<>();
-        try (Connection db = MailApiTest.superuser(); ResultSet rows = db.createStatement().executeQuery(
-                "SELECT payload->>'userAgent', payload->>'sourceIp' FROM outbox_event WHERE event_type = 'MAILBOX_ACCESSED' "
-                        + "AND payload->'actor'->>'subject' = 'subject-ines'")) {
-            while (rows.next()) {
-                addressByAgent.put(rows.getString(1), rows.getString(2));
-            }
+        for (AccessEvent event : accessEvents("ines")) {
+            addressByAgent.put(event.userAgent(), event.sourceIp());
         }
         assertEquals(Map.of("through-the-gateway", "203.0.113.7", "around-the-gateway", "127.0.0.2"), addressByAgent);
     }
