@@ -49,6 +49,7 @@ class MailApiTest {
     static final PrivateKeys ALICE = PrivateKeys.generate();
     static final PrivateKeys BOB = PrivateKeys.generate();
     static final PrivateKeys CAROL = PrivateKeys.generate();
+    static final PrivateKeys felixKeys = PrivateKeys.generate();
 
     static String passport(String tenant, String user, String address) {
         return TestPassportIssuer.get().passport(tenant, "subject-" + user, address, "mail-service", "user");
@@ -287,6 +288,42 @@ class MailApiTest {
             row.next();
             assertEquals(7, row.getLong(1));
         }
+    }
+
+    static Response createFolder(String passport, String json) {
+        return as(passport).contentType("application/json").body(json).post("/api/mail/folders");
+    }
+
+    @Test
+    void aUserCreatesFoldersOfTheirOwnAndFilesMessagesInThem() {
+        String felix = passport("consumer", "felix", "felix@sealpost.test");
+        createFolder(felix, "{\"name\":\"Projects 2026\"}").then().statusCode(201).body("name", equalTo("Projects 2026"));
+        createFolder(felix, "{\"name\":\"ärzte_und.Ämter-1\"}").then().statusCode(201);
+        // standard folders first, then the user's by name
+        as(felix).get("/api/mail/folders").then().statusCode(200)
+                .body("", equalTo(List.of("archive", "drafts", "inbox", "sent", "trash", "Projects 2026", "ärzte_und.Ämter-1")));
+
+        send(alice, seal("to file", List.of(felixKeys.publicBundle())), "felix@sealpost.test").then().statusCode(201);
+        String copy = as(felix).get("/api/mail/folders/inbox/messages").then().extract().path("messages[0].id");
+        as(felix).contentType("application/json").body("{\"folder\":\"Projects 2026\"}").post("/api/mail/messages/" + copy + "/move")
+                .then().statusCode(204);
+        as(felix).get("/api/mail/folders/Projects 2026/messages").then().statusCode(200).body("messages.id", equalTo(List.of(copy)));
+        as(felix).get("/api/mail/messages/" + copy).then().body("folder", equalTo("Projects 2026"));
+
+        // a name already taken — also in another case, which would read as the same folder
+        for (String taken : List.of("Projects 2026", "projects 2026", "INBOX", "Trash")) {
+            createFolder(felix, "{\"name\":\"" + taken + "\"}").then().statusCode(409).contentType("application/problem+json");
+        }
+        // names that are not names; no body
+        for (String bad : List.of("\"\"", "\" leading\"", "\"trailing \"", "\"a/b\"", "\"../inbox\"", "\"tab\\there\"",
+                "\"" + "x".repeat(65) + "\"", "null")) {
+            assertEquals(400, createFolder(felix, "{\"name\":" + bad + "}").then().contentType("application/problem+json").extract().statusCode(), bad);
+        }
+        as(felix).contentType("application/json").post("/api/mail/folders").then().statusCode(400);
+        createFolder("not-a-passport", "{\"name\":\"x\"}").then().statusCode(401);
+        // another user's folders are their own: bob has no "Projects 2026", and alice cannot file into felix's
+        as(bob).get("/api/mail/folders/Projects 2026/messages").then().statusCode(404);
+        as(felix).get("/api/mail/folders").then().body("", hasSize(7));
     }
 
     @Test

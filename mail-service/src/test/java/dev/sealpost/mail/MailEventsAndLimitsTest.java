@@ -39,6 +39,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import static dev.sealpost.mail.MailApiTest.as;
 import static dev.sealpost.mail.MailApiTest.passport;
@@ -61,7 +64,8 @@ class MailEventsAndLimitsTest {
             return Map.of("sealpost.mail.default-quota-bytes", "40000",
                     "sealpost.mail.trash-retention", "0s",
                     "sealpost.events.relay-interval", "200ms",
-                    "sealpost.mail.access-log-clients-per-minute", "3");
+                    "sealpost.mail.access-log-clients-per-minute", "3",
+                    "sealpost.mail.max-user-folders", "3");
         }
     }
 
@@ -430,6 +434,76 @@ class MailEventsAndLimitsTest {
         assertTrue(events.get(0).target().startsWith("hana@sealpost.test") && events.get(0).target().endsWith("requests=5"),
                 events.get(0).target());
         assertEquals("sealpost-cli/test", events.get(0).userAgent());
+    }
+
+    /** Eight folder creations at once in one mailbox limited to 3 folders of its own: exactly 3 are made. */
+    @Test
+    void concurrentFolderCreationsStopAtTheLimit() throws Exception {
+        String greta = passport("consumer", "greta", "greta@sealpost.test");
+        as(greta).get("/api/mail/quota").then().statusCode(200);
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        List<Integer> statuses = new ArrayList<>();
+        try {
+            List<CompletableFuture<Integer>> creations = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String name = "folder " + i;
+                creations.add(CompletableFuture.supplyAsync(() -> MailApiTest.createFolder(greta, "{\"name\":\"" + name + "\"}")
+                        .statusCode(), threads));
+            }
+            for (CompletableFuture<Integer> creation : creations) {
+                statuses.add(creation.get());
+            }
+        } finally {
+            threads.shutdown();
+        }
+        assertEquals(3, statuses.stream().filter(status -> status == 201).count(), statuses.toString());
+        assertEquals(5, statuses.stream().filter(status -> status == 409).count(), statuses.toString());
+        assertEquals(8, as(greta).get("/api/mail/folders").then().statusCode(200).extract().jsonPath().getList("").size());
+        MailApiTest.createFolder(greta, "{\"name\":\"one more\"}").then().statusCode(409)
+                .body("detail", containsString("at most 3"));
+    }
+
+    /**
+     * A folder creation locks its mailbox's row so that two creations are checked against the limit one
+     * after the other — and in PostgreSQL's FOR NO KEY UPDATE mode, which the FOR KEY SHARE locks of
+     * concurrent sends' foreign-key checks on that row do not wait for (nor it for them).
+     */
+    @Test
+    void aFolderCreationWaitsForAnotherButNotForASend() throws Exception {
+        String hugo = passport("consumer", "hugo", "hugo@sealpost.test");
+        as(hugo).get("/api/mail/quota").then().statusCode(200);
+        try (Connection lock = MailApiTest.superuser()) {
+            lock.setAutoCommit(false);
+            int lockHolder;
+            try (Statement sql = lock.createStatement(); ResultSet row = sql.executeQuery("SELECT pg_backend_pid()")) {
+                row.next();
+                lockHolder = row.getInt(1);
+            }
+            // as an in-flight send's foreign-key check: the creation goes through
+            lock.createStatement().executeQuery("SELECT id FROM mailbox WHERE address = 'hugo@sealpost.test' FOR KEY SHARE").close();
+            assertEquals(201, CompletableFuture.supplyAsync(() -> MailApiTest.createFolder(hugo, "{\"name\":\"beside a send\"}")
+                    .statusCode()).get(30, java.util.concurrent.TimeUnit.SECONDS));
+            lock.commit();
+
+            // as another creation in progress: this one waits for it, then goes on
+            lock.createStatement().executeQuery("SELECT id FROM mailbox WHERE address = 'hugo@sealpost.test' FOR NO KEY UPDATE").close();
+            CompletableFuture<Integer> waiting = CompletableFuture.supplyAsync(() -> MailApiTest.createFolder(hugo,
+                    "{\"name\":\"after another\"}").statusCode());
+            await().atMost(Duration.ofSeconds(30)).until(() -> blockedBy(lockHolder) == 1);
+            lock.commit();
+            assertEquals(201, waiting.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        }
+    }
+
+    private static long blockedBy(int backend) throws Exception {
+        try (Connection db = MailApiTest.superuser(); var query = db.prepareStatement(
+                "SELECT count(*) FROM pg_stat_activity WHERE ? = ANY (pg_blocking_pids(pid))")) {
+            query.setInt(1, backend);
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
     }
 
     /**

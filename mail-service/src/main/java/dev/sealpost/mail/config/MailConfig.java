@@ -26,6 +26,10 @@ public interface MailConfig {
     @WithDefault("1073741824")
     long defaultQuotaBytes();
 
+    /** Folders a mailbox may have of its own, besides the standard five (409 past it). */
+    @WithDefault("200")
+    int maxUserFolders();
+
     /** Messages in the trash longer than this are purged. */
     @WithDefault("30d")
     Duration trashRetention();

@@ -37,4 +37,13 @@ public class FolderEntity extends PanacheEntityBase {
         folder.kind = kind;
         return folder;
     }
+
+    public static FolderEntity user(UUID mailboxId, String name) {
+        FolderEntity folder = new FolderEntity();
+        folder.id = UUID.randomUUID();
+        folder.mailboxId = mailboxId;
+        folder.name = name;
+        folder.kind = FolderKind.USER;
+        return folder;
+    }
 }

@@ -49,6 +49,9 @@ public class MailResource {
     public record Move(String folder) {
     }
 
+    public record Folder(String name) {
+    }
+
     @POST
     @Path("/messages")
     @Consumes(MediaType.APPLICATION_OCTET_STREAM)
@@ -68,6 +71,19 @@ public class MailResource {
     public Uni<List<String>> folders(@RestHeader("Authorization") String authorization, @Context HttpServerRequest request) {
         RequestContext context = RequestContexts.of(request);
         return passports.authenticate(authorization).chain(caller -> mail.folders(caller, context));
+    }
+
+    @POST
+    @Path("/folders")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create a folder of your own (201; 409 if the name is taken or you have 200 already)")
+    public Uni<RestResponse<Folder>> createFolder(@RestHeader("Authorization") String authorization, Folder folder) {
+        return passports.authenticate(authorization).chain(caller -> {
+            if (folder == null) {
+                throw ProblemException.badRequest("a JSON body {name}");
+            }
+            return mail.createFolder(caller, folder.name());
+        }).map(name -> RestResponse.status(RestResponse.Status.CREATED, new Folder(name)));
     }
 
     @GET

@@ -187,6 +187,23 @@ public class MailService {
         });
     }
 
+    /**
+     * Creates a folder of the caller's own. Folders are permanent (V2_5: a copy's folder is checked
+     * without a lock because no folder ever goes away), so there is no deletion to go with it.
+     */
+    @WithSession
+    public Uni<String> createFolder(Passport caller, String name) {
+        if (name == null || !FOLDER_NAME.matcher(name).matches() || !name.strip().equals(name)) {
+            throw ProblemException.badRequest("a folder name of 1 to 64 letters, digits, spaces and _.-, not starting or ending with a space");
+        }
+        return mailbox(caller).chain(mailbox -> Panache.withTransaction(() -> folders.createUserFolder(mailbox.id(), name,
+                config.maxUserFolders()))).map(creation -> switch (creation) {
+                    case CREATED -> name;
+                    case NAME_TAKEN -> throw ProblemException.conflict("you already have a folder named " + name);
+                    case TOO_MANY -> throw ProblemException.conflict("a mailbox has at most " + config.maxUserFolders() + " folders of its own");
+                });
+    }
+
     @WithSession
     public Uni<Page> list(Passport caller, String folder, Integer limit, String cursor, RequestContext context) {
         int pageSize = limit == null ? 50 : limit;
