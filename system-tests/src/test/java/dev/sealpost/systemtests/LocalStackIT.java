@@ -778,8 +778,15 @@ class LocalStackIT {
         assertEquals("after the rotation", JSON.readTree(read.out()).path("subject").asText());
         assertEquals("verified", JSON.readTree(read.out()).path("signature").asText());
         assertTrue(java.util.Arrays.equals(attached, Files.readAllBytes(saved.resolve("attachment-1"))), "the attachment came through whole");
-        // filing through the CLI: flagged, archived, then into the trash
+        // filing through the CLI: flagged, into a folder of bob's own, archived, then into the trash
         assertEquals(0, cli("flag", id).exitCode());
+        CliResult folders = cli("--json", "folders", "--create", "Receipts 2026");
+        assertEquals(0, folders.exitCode(), folders.err());
+        assertEquals(List.of("archive", "drafts", "inbox", "sent", "trash", "Receipts 2026"),
+                JSON.convertValue(JSON.readTree(folders.out()), List.class));
+        assertEquals(1, cli("folders", "--create", "receipts 2026").exitCode(), "a second folder of that name is refused");
+        assertEquals(0, cli("move", id, "Receipts 2026").exitCode());
+        assertEquals(id, JSON.readTree(cli("--json", "inbox", "--folder", "Receipts 2026").out()).path("messages").get(0).path("id").asText());
         assertEquals(0, cli("move", id, "archive").exitCode());
         JsonNode archived = JSON.readTree(cli("--json", "inbox", "--folder", "archive").out()).path("messages").get(0);
         assertEquals(id, archived.path("id").asText());

@@ -151,6 +151,11 @@ public final class MailClient {
         return folders;
     }
 
+    /** Creates a folder of your own; refused (409) when you have one of that name or too many already. */
+    public void createFolder(String name) throws ClientException {
+        api.sendJson("POST", "/api/mail/folders", Map.of("name", name));
+    }
+
     public Page list(String folder, int limit, String after) throws ClientException {
         JsonNode page = api.getJson("/api/mail/folders/" + ApiHttp.segment(folder) + "/messages"
                 + ApiHttp.query(queryOf("limit", Math.min(Math.max(limit, 1), MAX_PAGE), "after", after)));
