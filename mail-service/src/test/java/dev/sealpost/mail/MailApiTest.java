@@ -290,6 +290,22 @@ class MailApiTest {
         }
     }
 
+    /** A JSON body sent chunked, without Content-Length (RestAssured always sends a length); the status. */
+    private static int chunkedPost(String path, String passport, String json) throws java.io.IOException {
+        int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            byte[] body = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            String request = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + passport + "\r\n"
+                    + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                    + Integer.toHexString(body.length) + "\r\n" + json + "\r\n0\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String statusLine = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+            return Integer.parseInt(statusLine.split(" ")[1]);
+        }
+    }
+
     static Response createFolder(String passport, String json) {
         return as(passport).contentType("application/json").body(json).post("/api/mail/folders");
     }
@@ -397,7 +413,7 @@ class MailApiTest {
     }
 
     @Test
-    void limitsGetClearProblems() {
+    void limitsGetClearProblems() throws Exception {
         byte[] envelope = seal("limits", List.of(BOB.publicBundle()));
         // over 25 MiB: refused from Content-Length
         send(alice, new byte[25 * 1024 * 1024 + 1], "bob@sealpost.test").then().statusCode(413).contentType("application/problem+json");
@@ -418,6 +434,13 @@ class MailApiTest {
         as(alice).queryParam("after", "garbage!").get("/api/mail/folders/inbox/messages").then().statusCode(400);
         as(alice).get("/api/mail/folders/nope/messages").then().statusCode(404);
         as(alice).get("/api/mail/messages/not-a-uuid").then().statusCode(404);
+        // any other body is a small JSON document: over 64 KiB refused from its Content-Length, chunked refused
+        String padded = "{\"name\":\"big\",\"pad\":\"" + "x".repeat(70_000) + "\"}";
+        createFolder(alice, padded).then().statusCode(413).contentType("application/problem+json");
+        as(alice).contentType("application/json").body(padded).post("/api/mail/messages/" + UUID.randomUUID() + "/move")
+                .then().statusCode(413);
+        assertEquals(411, chunkedPost("/api/mail/folders", alice, "{\"name\":\"chunked\"}"));
+        as(alice).get("/api/mail/folders").then().body("", not(org.hamcrest.Matchers.hasItem("big")));
     }
 
     @Test

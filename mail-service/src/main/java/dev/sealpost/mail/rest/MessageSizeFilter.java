@@ -14,8 +14,16 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  * body without Content-Length is cut off by the HTTP layer's own limit, slightly above ours, and
  * checked again once read.) Then takes the body's bytes from the in-flight budget until the
  * request ends, or refuses the send with 503 when the budget is spent ({@link InFlightMessageBytes}).
+ * <p>
+ * Every other body is a small JSON document (flags, a move, a new folder): over
+ * {@link #MAX_JSON_BYTES} it is refused from its Content-Length, and one without a length (chunked)
+ * with 411 — the HTTP layer's limit is the message's 26 MB, far too much to parse as JSON.
  */
 public class MessageSizeFilter {
+
+    /** The largest JSON body of the mail API, as the gateway allows outside the send. */
+    static final long MAX_JSON_BYTES = 64 * 1024;
+    private static final String SEND_PATH = "/api/mail/messages";
 
     private final MailConfig config;
     private final InFlightMessageBytes inFlight;
@@ -26,19 +34,27 @@ public class MessageSizeFilter {
     }
 
     @ServerRequestFilter(preMatching = true)
-    public Response refuseOversizedMessages(ContainerRequestContext request, RoutingContext routing) {
-        if (!"POST".equals(request.getMethod()) || !request.getUriInfo().getPath().startsWith("/api/mail/messages")) {
-            return null;
-        }
+    public Response refuseOversizedBodies(ContainerRequestContext request, RoutingContext routing) {
+        String path = request.getUriInfo().getPath();
+        boolean send = "POST".equals(request.getMethod()) && (path.equals(SEND_PATH) || path.equals(SEND_PATH + "/"));
         String length = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
-        if (length == null) {
-            return reserve(config.maxMessageBytes(), routing); // as large as it may become
-        }
         long declared;
         try {
-            declared = Long.parseLong(length.trim());
+            declared = length == null ? -1 : Long.parseLong(length.trim());
         } catch (NumberFormatException e) {
             return problem(400, "Bad Request", "Content-Length is not a number");
+        }
+        if (!send) {
+            if (declared > MAX_JSON_BYTES) {
+                return problem(413, "Content Too Large", "a request body other than a message has at most " + MAX_JSON_BYTES + " bytes");
+            }
+            if (declared < 0 && request.getHeaderString("Transfer-Encoding") != null) {
+                return problem(411, "Length Required", "send this body with a Content-Length");
+            }
+            return null;
+        }
+        if (declared < 0) {
+            return reserve(config.maxMessageBytes(), routing); // as large as it may become
         }
         if (declared > config.maxMessageBytes()) {
             return problem(413, "Content Too Large", "a message has at most " + config.maxMessageBytes() + " bytes");
