@@ -331,7 +331,7 @@ class MailApiTest {
             createFolder(felix, "{\"name\":\"" + taken + "\"}").then().statusCode(409).contentType("application/problem+json");
         }
         // names that are not names; no body
-        for (String bad : List.of("\"\"", "\" leading\"", "\"trailing \"", "\"a/b\"", "\"../inbox\"", "\"tab\\there\"",
+        for (String bad : List.of("\"\"", "\" leading\"", "\"trailing \"", "\"a/b\"", "\"../inbox\"", "\".\"", "\"..\"", "\"tab\\there\"",
                 "\"" + "x".repeat(65) + "\"", "null")) {
             assertEquals(400, createFolder(felix, "{\"name\":" + bad + "}").then().contentType("application/problem+json").extract().statusCode(), bad);
         }

@@ -193,8 +193,10 @@ public class MailService {
      */
     @WithSession
     public Uni<String> createFolder(Passport caller, String name) {
-        if (name == null || !FOLDER_NAME.matcher(name).matches() || !name.strip().equals(name)) {
-            throw ProblemException.badRequest("a folder name of 1 to 64 letters, digits, spaces and _.-, not starting or ending with a space");
+        // "." and ".." would be path segments that URLs resolve away (/folders/../messages)
+        if (name == null || !FOLDER_NAME.matcher(name).matches() || !name.strip().equals(name) || name.chars().allMatch(c -> c == '.')) {
+            throw ProblemException.badRequest("a folder name of 1 to 64 letters, digits, spaces and _.-, "
+                    + "not starting or ending with a space, not only dots");
         }
         return mailbox(caller).chain(mailbox -> Panache.withTransaction(() -> folders.createUserFolder(mailbox.id(), name,
                 config.maxUserFolders()))).map(creation -> switch (creation) {
