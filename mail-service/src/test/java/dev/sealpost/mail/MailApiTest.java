@@ -391,6 +391,41 @@ class MailApiTest {
                 .queryParam("to", "bob@sealpost.test").post("/api/mail/messages").then().statusCode(400);
     }
 
+    /**
+     * The same key for another message — other bytes, or other recipients — is refused (409): answering
+     * "already sent" would tell the client a message was delivered that never was stored.
+     */
+    @Test
+    void aKeyUsedAgainForAnotherMessageIsRefused() throws Exception {
+        byte[] envelope = seal("first", List.of(BOB.publicBundle(), CAROL.publicBundle()));
+        String key = "send-" + UUID.randomUUID();
+        String first = sendWithKey(key, envelope, "bob@sealpost.test").then().statusCode(201).extract().path("messageId");
+        int bobs = inboxSize(bob);
+        int carols = inboxSize(carol);
+        byte[] another = seal("second", List.of(BOB.publicBundle(), CAROL.publicBundle()));
+        sendWithKey(key, another, "bob@sealpost.test").then().statusCode(409).contentType("application/problem+json")
+                .body("detail", containsString("another message"));
+        sendWithKey(key, envelope, "bob@sealpost.test", "carol@acme.test").then().statusCode(409);
+        assertEquals(bobs, inboxSize(bob));
+        assertEquals(carols, inboxSize(carol));
+        // the very same request is still a retry
+        assertEquals(first, sendWithKey(key, envelope, "bob@sealpost.test").then().statusCode(200).extract().path("messageId"));
+        // a key recorded before digests were kept (V2_6) is answered as before: a retry
+        try (Connection db = superuser(); var forget = db.prepareStatement("UPDATE send_request SET request_digest = NULL WHERE idempotency_key = ?")) {
+            forget.setString(1, key);
+            assertEquals(1, forget.executeUpdate());
+        }
+        assertEquals(first, sendWithKey(key, another, "bob@sealpost.test").then().statusCode(200).extract().path("messageId"));
+    }
+
+    private static Response sendWithKey(String key, byte[] envelope, String... to) {
+        RequestSpecification request = as(alice).header("Idempotency-Key", key).contentType("application/octet-stream").body(envelope);
+        for (String address : to) {
+            request = request.queryParam("to", address);
+        }
+        return request.post("/api/mail/messages");
+    }
+
     @Test
     void concurrentSendsAllArriveAndTheQuotaAddsUp() throws Exception {
         int before = inboxSize(bob);

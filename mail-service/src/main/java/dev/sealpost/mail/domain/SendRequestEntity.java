@@ -32,6 +32,10 @@ public class SendRequestEntity extends PanacheEntityBase {
     @Column(name = "created_at", nullable = false)
     public OffsetDateTime createdAt;
 
+    /** SHA-256 of the send's recipients and envelope (V2_6; none on older rows). */
+    @Column(name = "request_digest")
+    public byte[] requestDigest;
+
     public record Key(UUID mailboxId, String idempotencyKey) implements Serializable {
     }
 }

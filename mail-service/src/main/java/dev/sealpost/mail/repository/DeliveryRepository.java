@@ -59,8 +59,15 @@ public class DeliveryRepository {
     public record MessageCopy(UUID id, UUID mailboxId, UUID folderId) {
     }
 
-    /** The sender's Idempotency-Key, recorded with the send so that a retry finds its result. */
-    public record SendRequest(UUID senderMailboxId, String idempotencyKey, UUID sentMessageId) {
+    /**
+     * The sender's Idempotency-Key, recorded with the send so that a retry finds its result, and the
+     * digest of what it was used for (recipients and envelope), so that another message under it is told apart.
+     */
+    public record SendRequest(UUID senderMailboxId, String idempotencyKey, UUID sentMessageId, byte[] requestDigest) {
+    }
+
+    /** An earlier send under an Idempotency-Key: its sent copy, and its request's digest (null if recorded before V2_6). */
+    public record EarlierSend(UUID sentMessageId, byte[] requestDigest) {
     }
 
     /** What one send writes. */
@@ -68,12 +75,19 @@ public class DeliveryRepository {
             List<MessageCopy> copies, Map<UUID, Long> bytesByMailbox, List<SecurityEvent> events, SendRequest request) {
     }
 
-    /** The sent copy of the caller's earlier send with this Idempotency-Key, if any. */
-    public Uni<Optional<UUID>> earlierSend(String tenant, String subject, String idempotencyKey) {
-        return pool.preparedQuery("SELECT r.sent_message_id FROM send_request r JOIN mailbox m ON m.id = r.mailbox_id "
+    /** The caller's earlier send with this Idempotency-Key, if any. */
+    public Uni<Optional<EarlierSend>> earlierSend(String tenant, String subject, String idempotencyKey) {
+        return pool.preparedQuery("SELECT r.sent_message_id, r.request_digest FROM send_request r JOIN mailbox m ON m.id = r.mailbox_id "
                         + "WHERE m.tenant = $1 AND m.owner_subject = $2 AND r.idempotency_key = $3")
                 .execute(Tuple.of(tenant, subject, idempotencyKey))
-                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getUUID("sent_message_id")));
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return Optional.empty();
+                    }
+                    Row row = rows.iterator().next();
+                    io.vertx.mutiny.core.buffer.Buffer digest = row.getBuffer("request_digest");
+                    return Optional.of(new EarlierSend(row.getUUID("sent_message_id"), digest == null ? null : digest.getBytes()));
+                });
     }
 
     /**
@@ -135,8 +149,10 @@ public class DeliveryRepository {
                 + "FROM unnest($6::uuid[], $7::uuid[], $8::uuid[]) AS c (id, mailbox_id, folder_id)), ");
         SendRequest request = delivery.request();
         if (request != null) {
-            sql.append("request AS (INSERT INTO send_request (mailbox_id, idempotency_key, sent_message_id, created_at) VALUES ($12, $13, $14, $5)), ");
-            arguments.addAll(List.of(request.senderMailboxId(), request.idempotencyKey(), request.sentMessageId()));
+            sql.append("request AS (INSERT INTO send_request (mailbox_id, idempotency_key, sent_message_id, created_at, request_digest) "
+                    + "VALUES ($12, $13, $14, $5, $15)), ");
+            arguments.addAll(List.of(request.senderMailboxId(), request.idempotencyKey(), request.sentMessageId(),
+                    Buffer.buffer(request.requestDigest())));
         }
         Outbox.BatchInsert eventInsert = outbox.batchInsert(delivery.events(), arguments.size() + 1);
         sql.append(eventInsert.withClauses()).append(", ");

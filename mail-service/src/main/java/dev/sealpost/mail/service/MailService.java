@@ -121,11 +121,25 @@ public class MailService {
         if (header.recipients().size() < recipients.size()) {
             throw ProblemException.badRequest("the envelope is sealed for fewer recipients than listed");
         }
-        Uni<Optional<UUID>> previous = idempotencyKey == null ? Uni.createFrom().item(Optional.empty())
-                : deliveries.earlierSend(caller.tenant(), caller.subject(), idempotencyKey);
-        return previous.chain(earlier -> earlier.isPresent()
-                ? Uni.createFrom().item(new SendResult(earlier.get(), recipients.size(), true))
-                : targets(caller, recipients).chain(targets -> deliver(caller, targets, recipients, envelope, idempotencyKey, context)));
+        if (idempotencyKey == null) {
+            return targets(caller, recipients).chain(targets -> deliver(caller, targets, recipients, envelope, null, context));
+        }
+        SendRequestDigest digest = SendRequestDigest.of(recipients, envelope);
+        return deliveries.earlierSend(caller.tenant(), caller.subject(), idempotencyKey).chain(earlier -> {
+            if (earlier.isEmpty()) {
+                return targets(caller, recipients).chain(targets -> deliver(caller, targets, recipients, envelope,
+                        new IdempotentRequest(idempotencyKey, digest), context));
+            }
+            if (!digest.matches(earlier.get().requestDigest())) {
+                throw ProblemException.conflict("this Idempotency-Key was used for another message (other recipients or other bytes); "
+                        + "a new message needs a new key");
+            }
+            return Uni.createFrom().item(new SendResult(earlier.get().sentMessageId(), recipients.size(), true));
+        });
+    }
+
+    /** A send's Idempotency-Key and the digest of the request it names. */
+    private record IdempotentRequest(String key, SendRequestDigest digest) {
     }
 
     /** The sender's and the recipients' mailboxes; the sender's is created on first use. */
@@ -136,7 +150,7 @@ public class MailService {
 
     /** Checks recipients and quotas, then writes every copy, the usage and the events in one statement. */
     private Uni<SendResult> deliver(Passport caller, DeliveryTargets targets, List<String> recipients, byte[] envelope,
-            String idempotencyKey, RequestContext context) {
+            IdempotentRequest idempotency, RequestContext context) {
         List<String> unknown = recipients.stream().filter(address -> !targets.byAddress().containsKey(address)).toList();
         if (!unknown.isEmpty()) {
             throw ProblemException.badRequest("unknown recipients: " + String.join(", ", unknown));
@@ -171,7 +185,8 @@ public class MailService {
                     throw new ProblemException(413, "Content Too Large", full.id().equals(sender.id())
                             ? "your mailbox is over its quota" : "the mailbox of " + full.address() + " is full (over its quota)");
                 });
-        SendRequest request = idempotencyKey == null ? null : new SendRequest(sender.id(), idempotencyKey, sentId);
+        SendRequest request = idempotency == null ? null
+                : new SendRequest(sender.id(), idempotency.key(), sentId, idempotency.digest().bytes());
         return deliveries.deliver(new Delivery(UuidV7.next(), envelope, sender.address(), recipients, Instant.now(), copies, bytesByMailbox,
                         events, request))
                 .onFailure(DeliveryRepository.IdempotencyKeyTaken.class)
