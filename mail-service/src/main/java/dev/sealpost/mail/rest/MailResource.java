@@ -76,7 +76,7 @@ public class MailResource {
     @POST
     @Path("/folders")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Create a folder of your own (201; 409 if the name is taken or you have 200 already)")
+    @Operation(summary = "Create a folder of your own (201; 409 if the name is taken or you have the most allowed, 200 by default)")
     public Uni<RestResponse<Folder>> createFolder(@RestHeader("Authorization") String authorization, Folder folder) {
         return passports.authenticate(authorization).chain(caller -> {
             if (folder == null) {

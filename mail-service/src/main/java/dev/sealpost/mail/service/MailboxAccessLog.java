@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Every listing and every read of a mailbox becomes part of one MAILBOX_ACCESSED event per actor,
@@ -49,7 +48,9 @@ public class MailboxAccessLog {
     private record ActorMinute(String mailboxAddress, String issuer, String subject, Instant minute) {
     }
 
-    private final Map<Key, AtomicLong> counts = new ConcurrentHashMap<>();
+    // counted with merge and taken with remove, both atomic: an access at a minute's end is in the
+    // events of this flush or of the next, never lost between the two
+    private final Map<Key, Long> counts = new ConcurrentHashMap<>();
     private final Map<ActorMinute, AtomicInteger> clients = new ConcurrentHashMap<>();
     private final Pool pool;
     private final Outbox outbox;
@@ -67,16 +68,14 @@ public class MailboxAccessLog {
         Instant minute = Instant.now().truncatedTo(ChronoUnit.MINUTES);
         Key key = new Key(mailbox.tenant(), mailbox.address(), mailbox.ownerSubject(), actor.issuer(), actor.subject(), actor.address(),
                 context.sourceIp(), context.userAgent(), minute);
-        AtomicLong count = counts.get(key);
-        if (count == null) {
+        if (!counts.containsKey(key)) {
             // a client not yet seen this minute: its own entry while the actor has fewer than the limit
             ActorMinute whose = new ActorMinute(mailbox.address(), actor.issuer(), actor.subject(), minute);
             if (clients.computeIfAbsent(whose, ignored -> new AtomicInteger()).incrementAndGet() > clientsPerMinute) {
                 key = key.ofFurtherClients();
             }
-            count = counts.computeIfAbsent(key, ignored -> new AtomicLong());
         }
-        count.incrementAndGet();
+        counts.merge(key, 1L, Long::sum);
     }
 
     @Scheduled(every = "${sealpost.mail.access-log-flush:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -89,13 +88,13 @@ public class MailboxAccessLog {
         List<SecurityEvent> events = new ArrayList<>();
         Map<Key, Long> taken = new java.util.HashMap<>();
         for (Key key : List.copyOf(counts.keySet())) {
-            if (key.minute().isBefore(before)) {
-                AtomicLong count = counts.remove(key);
-                taken.put(key, count.get());
+            Long count = key.minute().isBefore(before) ? counts.remove(key) : null;
+            if (count != null) {
+                taken.put(key, count);
                 events.add(SecurityEvent.of(SecurityEventType.MAILBOX_ACCESSED, MailEvents.SERVICE).tenant(key.tenant())
                         .actor(new SecurityEvent.Actor(key.issuer(), key.subject(), key.actorAddress()))
                         .owner(MailEvents.owner(passports, key.tenant(), key.ownerSubject(), key.mailboxAddress()))
-                        .target(key.mailboxAddress() + " minute=" + key.minute() + " requests=" + count.get())
+                        .target(key.mailboxAddress() + " minute=" + key.minute() + " requests=" + count)
                         .sourceIp(key.sourceIp()).userAgent(key.userAgent()).build());
             }
         }
@@ -109,7 +108,7 @@ public class MailboxAccessLog {
                 .onFailure().invoke(failure -> {
                     LOG.warnf("could not record %d mailbox-access events (kept for the next flush): %s", events.size(),
                             failure.getClass().getSimpleName());
-                    taken.forEach((key, count) -> counts.computeIfAbsent(key, ignored -> new AtomicLong()).addAndGet(count));
+                    taken.forEach((key, count) -> counts.merge(key, count, Long::sum));
                 })
                 .replaceWithVoid();
     }
