@@ -4,6 +4,7 @@ import dev.sealpost.crypto.PrivateKeys;
 import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.events.SecurityEventCodec;
 import dev.sealpost.events.SecurityEventType;
+import dev.sealpost.mail.service.IdempotencyKeyRetention;
 import dev.sealpost.mail.service.MailboxAccessLog;
 import dev.sealpost.mail.service.TrashRetention;
 import dev.sealpost.service.events.OutboxRelay;
@@ -79,6 +80,8 @@ class MailEventsAndLimitsTest {
     TrashRetention retention;
     @Inject
     MailboxAccessLog accessLog;
+    @Inject
+    IdempotencyKeyRetention keyRetention;
 
     @Test
     void aFullMailboxRefusesWithAClearProblemAndNeverGoesOver() throws Exception {
@@ -403,6 +406,60 @@ class MailEventsAndLimitsTest {
                     "('" + new UUID(0, 0) + "', '" + dev.sealpost.events.UuidV7.lowestAt(Instant.now()) + "')");
             assertTrue(!plan.contains("Seq Scan on outbox_event") && plan.contains("outbox_event_pkey"),
                     "the purge scans the outbox's primary key by range:\n" + plan);
+        }
+    }
+
+    /**
+     * Idempotency-Keys are honoured for a day, then forgotten: the purge walks the table by its
+     * index and deletes by row address however many keys a busy day left (planned generically over 100,000), a
+     * fresh key stays a retry, and an expired one makes a new send.
+     */
+    @Test
+    void idempotencyKeysAreForgottenAfterADay() throws Exception {
+        String kai = passport("consumer", "kai", "kai@sealpost.test");
+        as(kai).get("/api/mail/quota").then().statusCode(200);
+        as(passport("consumer", "lena", "lena@sealpost.test")).get("/api/mail/quota").then().statusCode(200);
+        byte[] envelope = MailApiTest.seal("keyed", List.of(ERIN.publicBundle()));
+        String key = "kept-" + UUID.randomUUID();
+        String first = keyedSend(kai, key, envelope).then().statusCode(201).extract().path("messageId");
+        try (Connection db = MailApiTest.superuser(); Statement sql = db.createStatement()) {
+            sql.execute("INSERT INTO send_request (mailbox_id, idempotency_key, sent_message_id, created_at) "
+                    + "SELECT m.id, 'old-' || g, gen_random_uuid(), now() - interval '2 days' - g * interval '1 second' "
+                    + "FROM mailbox m, generate_series(1, 100000) g WHERE m.address = 'kai@sealpost.test'");
+            sql.execute("ANALYZE send_request");
+            String plan = genericPlan(sql, "(timestamptz)", IdempotencyKeyRetention.PURGE_BATCH, "(now() - interval '1 day')");
+            assertTrue(!plan.contains("Seq Scan on send_request") && plan.contains("send_request_created") && plan.contains("Tid Scan"),
+                    "the purge walks the index and deletes by row address:\n" + plan);
+        }
+        keyRetention.purgeExpired().await().atMost(Duration.ofSeconds(60));
+        assertEquals(0, sendRequests("old-%"));
+        assertEquals(1, sendRequests(key));
+        assertEquals(first, keyedSend(kai, key, envelope).then().statusCode(200).extract().path("messageId"));
+
+        try (Connection db = MailApiTest.superuser(); var age = db.prepareStatement(
+                "UPDATE send_request SET created_at = now() - interval '25 hours' WHERE idempotency_key = ?")) {
+            age.setString(1, key);
+            assertEquals(1, age.executeUpdate());
+        }
+        keyRetention.purgeExpired().await().atMost(Duration.ofSeconds(60));
+        assertEquals(0, sendRequests(key));
+        String second = keyedSend(kai, key, envelope).then().statusCode(201).extract().path("messageId");
+        assertTrue(!first.equals(second), "a key past its day makes a new send");
+    }
+
+    private static io.restassured.response.Response keyedSend(String passport, String key, byte[] envelope) {
+        return as(passport).header("Idempotency-Key", key).contentType("application/octet-stream").body(envelope)
+                .queryParam("to", "lena@sealpost.test").post("/api/mail/messages");
+    }
+
+    private static long sendRequests(String keyPattern) throws Exception {
+        try (Connection db = MailApiTest.superuser(); var query = db.prepareStatement(
+                "SELECT count(*) FROM send_request WHERE idempotency_key LIKE ?")) {
+            query.setString(1, keyPattern);
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
         }
     }
 

@@ -43,6 +43,10 @@ public interface MailConfig {
     @WithDefault("20")
     int accessLogClientsPerMinute();
 
+    /** How long a send's Idempotency-Key is honoured; a retry after it is a new send. */
+    @WithDefault("24h")
+    Duration idempotencyKeyRetention();
+
     /** Messages purged per retention transaction (short transactions, no long locks). */
     @WithDefault("500")
     int retentionBatchSize();
