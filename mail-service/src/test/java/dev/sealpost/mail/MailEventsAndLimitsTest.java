@@ -453,10 +453,14 @@ class MailEventsAndLimitsTest {
     }
 
     private static long sendRequests(String keyPattern) throws Exception {
-        try (Connection db = MailApiTest.superuser(); var query = db.prepareStatement(
-                "SELECT count(*) FROM send_request WHERE idempotency_key LIKE ?")) {
-            query.setString(1, keyPattern);
-            try (ResultSet row = query.executeQuery()) {
+        return count("SELECT count(*) FROM send_request WHERE idempotency_key LIKE ?", keyPattern);
+    }
+
+    /** A {@code count(*)} query of one parameter, as the superuser. */
+    private static long count(String query, Object parameter) throws Exception {
+        try (Connection db = MailApiTest.superuser(); var statement = db.prepareStatement(query)) {
+            statement.setObject(1, parameter);
+            try (ResultSet row = statement.executeQuery()) {
                 row.next();
                 return row.getLong(1);
             }
@@ -553,14 +557,7 @@ class MailEventsAndLimitsTest {
     }
 
     private static long blockedBy(int backend) throws Exception {
-        try (Connection db = MailApiTest.superuser(); var query = db.prepareStatement(
-                "SELECT count(*) FROM pg_stat_activity WHERE ? = ANY (pg_blocking_pids(pid))")) {
-            query.setInt(1, backend);
-            try (ResultSet row = query.executeQuery()) {
-                row.next();
-                return row.getLong(1);
-            }
-        }
+        return count("SELECT count(*) FROM pg_stat_activity WHERE ? = ANY (pg_blocking_pids(pid))", backend);
     }
 
     /**
