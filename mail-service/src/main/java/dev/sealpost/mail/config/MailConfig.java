@@ -47,6 +47,18 @@ public interface MailConfig {
     @WithDefault("24h")
     Duration idempotencyKeyRetention();
 
+    /**
+     * Write statements of sends running at once (each holds a database connection); sends arriving
+     * while all run wait and are then written together, in one statement and one commit (group
+     * commit, {@code DeliveryQueue}).
+     */
+    @WithDefault("2")
+    int deliveryWriters();
+
+    /** Most sends one write statement takes from the waiting ones. */
+    @WithDefault("32")
+    int deliveryBatchSize();
+
     /** Messages purged per retention transaction (short transactions, no long locks). */
     @WithDefault("500")
     int retentionBatchSize();

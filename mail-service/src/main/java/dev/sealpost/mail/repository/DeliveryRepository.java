@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -28,7 +29,9 @@ import java.util.UUID;
  * Why (docs/decisions.md, "mail-service: the send is two SQL statements"): the write is one
  * data-modifying statement — the envelope once, a copy per mailbox from arrays, the usage stripes
  * as upserts, the events and the Idempotency-Key — atomic without a transaction's extra round trips,
- * and the envelope's bytes cross to PostgreSQL once; the read sums each mailbox's usage once. This
+ * and the envelope's bytes cross to PostgreSQL once; the read sums each mailbox's usage once. The
+ * write takes any number of sends, so that sends waiting at the same time share one (group commit,
+ * docs/decisions.md, "mail-service: sends waiting together are written together"). This
  * path is the one measured against its goal (docs/mail-service.md, "Performance"). The tables are
  * those the entities map ({@code dev.sealpost.mail.domain}), and Hibernate validates them at start.
  */
@@ -122,53 +125,110 @@ public class DeliveryRepository {
                 });
     }
 
+    // One statement for any number of sends (a batch of one included), so one prepared statement and
+    // one plan: every row comes from arrays. A copy's recipients are a slice of one flat array.
+    private static final int FIRST_EVENT_PARAMETER = 21;
+    private static final String DELIVER_PREFIX = "WITH envelopes AS (INSERT INTO sealed_envelope (id, copies, bytes) "
+            + "SELECT e.id, e.copies, e.bytes FROM unnest($1::uuid[], $2::int[], $3::bytea[]) AS e (id, copies, bytes)), "
+            + "copies AS (INSERT INTO message (id, mailbox_id, folder_id, envelope_id, size_bytes, "
+            + "sender_address, recipient_addresses, sent_at, received_at) "
+            + "SELECT c.id, c.mailbox_id, c.folder_id, c.envelope_id, c.size_bytes, c.sender, ($13::varchar[])[c.recipients_from:c.recipients_to], "
+            + "c.sent_at, c.sent_at FROM unnest($4::uuid[], $5::uuid[], $6::uuid[], $7::uuid[], $8::bigint[], $9::varchar[], $10::int[], "
+            + "$11::int[], $12::timestamptz[]) AS c (id, mailbox_id, folder_id, envelope_id, size_bytes, sender, recipients_from, "
+            + "recipients_to, sent_at)), "
+            + "requests AS (INSERT INTO send_request (mailbox_id, idempotency_key, sent_message_id, created_at, request_digest) "
+            + "SELECT r.mailbox_id, r.idempotency_key, r.sent_message_id, r.created_at, r.request_digest "
+            + "FROM unnest($16::uuid[], $17::varchar[], $18::uuid[], $19::timestamptz[], $20::bytea[]) "
+            + "AS r (mailbox_id, idempotency_key, sent_message_id, created_at, request_digest)), ";
+
     /**
-     * Writes a send in one statement (so atomic without BEGIN/COMMIT round trips): the envelope, once
-     * (V2_3), every copy referring to it, the events, the usage of each mailbox on a stripe lent to
-     * this statement ({@link UsageStripes}; lent once a connection is held, so sends waiting for one
-     * hold no stripe), and the Idempotency-Key if given. Fails with {@link IdempotencyKeyTaken} if a
-     * concurrent send recorded the same key first; nothing of this send is then written.
+     * Writes sends in one statement (so atomic without BEGIN/COMMIT round trips; all of them or none):
+     * each envelope once (V2_3), every copy referring to it, the events, the usage of each mailbox
+     * summed over the sends on a stripe lent to this statement ({@link UsageStripes}; lent once a
+     * connection is held, so writes waiting for one hold no stripe), and the Idempotency-Keys given.
+     * Several sends share a statement when {@code DeliveryQueue} groups them: one commit and one
+     * executor start for all. Fails with {@link IdempotencyKeyTaken} if a send's key was recorded
+     * first by another; nothing of any of these sends is then written.
      */
-    public Uni<Void> deliver(Delivery delivery) {
-        OffsetDateTime at = OffsetDateTime.ofInstant(delivery.sentAt(), ZoneOffset.UTC);
-        // sorted: two sends meeting on a stripe of the same mailboxes lock them in the same order
-        List<Map.Entry<UUID, Long>> usage = delivery.bytesByMailbox().entrySet().stream().sorted(Map.Entry.comparingByKey()).toList();
-        List<MessageCopy> copies = delivery.copies();
-        List<Object> arguments = new ArrayList<>(List.of(Buffer.buffer(delivery.envelope()), (long) delivery.envelope().length,
-                delivery.sender(), delivery.recipients().toArray(new String[0]), at,
-                copies.stream().map(MessageCopy::id).toArray(UUID[]::new),
-                copies.stream().map(MessageCopy::mailboxId).toArray(UUID[]::new),
-                copies.stream().map(MessageCopy::folderId).toArray(UUID[]::new),
-                usage.stream().map(Map.Entry::getKey).toArray(UUID[]::new),
-                usage.stream().map(Map.Entry::getValue).toArray(Long[]::new),
-                delivery.envelopeId()));
-        StringBuilder sql = new StringBuilder("WITH envelope AS (INSERT INTO sealed_envelope (id, copies, bytes) "
-                + "VALUES ($11, cardinality($6::uuid[]), $1)), "
-                + "copies AS (INSERT INTO message (id, mailbox_id, folder_id, envelope_id, size_bytes, "
-                + "sender_address, recipient_addresses, sent_at, received_at) SELECT c.id, c.mailbox_id, c.folder_id, $11, $2, $3, $4, $5, $5 "
-                + "FROM unnest($6::uuid[], $7::uuid[], $8::uuid[]) AS c (id, mailbox_id, folder_id)), ");
-        SendRequest request = delivery.request();
-        if (request != null) {
-            sql.append("request AS (INSERT INTO send_request (mailbox_id, idempotency_key, sent_message_id, created_at, request_digest) "
-                    + "VALUES ($12, $13, $14, $5, $15)), ");
-            arguments.addAll(List.of(request.senderMailboxId(), request.idempotencyKey(), request.sentMessageId(),
-                    Buffer.buffer(request.requestDigest())));
-        }
-        Outbox.BatchInsert eventInsert = outbox.batchInsert(delivery.events(), arguments.size() + 1);
-        sql.append(eventInsert.withClauses()).append(", ");
+    public Uni<Void> deliver(List<Delivery> deliveries) {
+        List<Object> arguments = arguments(deliveries);
+        Outbox.BatchInsert eventInsert = outbox.batchInsert(deliveries.stream().flatMap(delivery -> delivery.events().stream()).toList(),
+                FIRST_EVENT_PARAMETER);
         arguments.addAll(eventInsert.arguments());
         // the stripe comes last: it is known only once lent
-        sql.append("usage AS (INSERT INTO mailbox_usage (mailbox_id, stripe, bytes) SELECT u.mailbox_id, $").append(arguments.size() + 1)
-                .append("::smallint, u.bytes FROM unnest($9::uuid[], $10::bigint[]) AS u (mailbox_id, bytes) ")
-                .append("ON CONFLICT (mailbox_id, stripe) DO UPDATE SET bytes = mailbox_usage.bytes + excluded.bytes) SELECT 1");
+        String sql = DELIVER_PREFIX + eventInsert.withClauses() + ", "
+                + "usage AS (INSERT INTO mailbox_usage (mailbox_id, stripe, bytes) SELECT u.mailbox_id, $" + (arguments.size() + 1)
+                + "::smallint, u.bytes FROM unnest($14::uuid[], $15::bigint[]) AS u (mailbox_id, bytes) "
+                + "ON CONFLICT (mailbox_id, stripe) DO UPDATE SET bytes = mailbox_usage.bytes + excluded.bytes) SELECT 1";
         return pool.withConnection(connection -> stripes.withStripe(stripe -> {
                     Tuple values = Tuple.from(arguments);
                     values.addShort(stripe);
-                    return connection.preparedQuery(sql.toString()).execute(values);
+                    return connection.preparedQuery(sql).execute(values);
                 })).replaceWithVoid()
                 .onFailure(failure -> failure instanceof PgException pg && "23505".equals(pg.getSqlState())
                         && "send_request_pkey".equals(pg.getConstraint()))
                 .transform(failure -> new IdempotencyKeyTaken());
+    }
+
+    /** $1..$20 of the statement: the sends' envelopes, copies, usage and requests as arrays. */
+    private static List<Object> arguments(List<Delivery> deliveries) {
+        List<UUID> envelopeIds = new ArrayList<>();
+        List<Integer> envelopeCopies = new ArrayList<>();
+        List<Buffer> envelopeBytes = new ArrayList<>();
+        List<UUID> copyIds = new ArrayList<>();
+        List<UUID> copyMailboxes = new ArrayList<>();
+        List<UUID> copyFolders = new ArrayList<>();
+        List<UUID> copyEnvelopes = new ArrayList<>();
+        List<Long> copySizes = new ArrayList<>();
+        List<String> copySenders = new ArrayList<>();
+        List<Integer> copyRecipientsFrom = new ArrayList<>();
+        List<Integer> copyRecipientsTo = new ArrayList<>();
+        List<OffsetDateTime> copyTimes = new ArrayList<>();
+        List<String> recipients = new ArrayList<>();
+        // sorted: two writes meeting on a stripe of the same mailboxes lock them in the same order; and
+        // summed, since one statement may not update a row twice
+        Map<UUID, Long> usage = new TreeMap<>();
+        List<UUID> requestMailboxes = new ArrayList<>();
+        List<String> requestKeys = new ArrayList<>();
+        List<UUID> requestMessages = new ArrayList<>();
+        List<OffsetDateTime> requestTimes = new ArrayList<>();
+        List<Buffer> requestDigests = new ArrayList<>();
+        for (Delivery delivery : deliveries) {
+            OffsetDateTime at = OffsetDateTime.ofInstant(delivery.sentAt(), ZoneOffset.UTC);
+            envelopeIds.add(delivery.envelopeId());
+            envelopeCopies.add(delivery.copies().size());
+            envelopeBytes.add(Buffer.buffer(delivery.envelope()));
+            int recipientsFrom = recipients.size() + 1;
+            recipients.addAll(delivery.recipients());
+            for (MessageCopy copy : delivery.copies()) {
+                copyIds.add(copy.id());
+                copyMailboxes.add(copy.mailboxId());
+                copyFolders.add(copy.folderId());
+                copyEnvelopes.add(delivery.envelopeId());
+                copySizes.add((long) delivery.envelope().length);
+                copySenders.add(delivery.sender());
+                copyRecipientsFrom.add(recipientsFrom);
+                copyRecipientsTo.add(recipients.size());
+                copyTimes.add(at);
+            }
+            delivery.bytesByMailbox().forEach((mailbox, bytes) -> usage.merge(mailbox, bytes, Long::sum));
+            SendRequest request = delivery.request();
+            if (request != null) {
+                requestMailboxes.add(request.senderMailboxId());
+                requestKeys.add(request.idempotencyKey());
+                requestMessages.add(request.sentMessageId());
+                requestTimes.add(at);
+                requestDigests.add(Buffer.buffer(request.requestDigest()));
+            }
+        }
+        return new ArrayList<>(List.of(envelopeIds.toArray(UUID[]::new), envelopeCopies.toArray(Integer[]::new),
+                envelopeBytes.toArray(Buffer[]::new), copyIds.toArray(UUID[]::new), copyMailboxes.toArray(UUID[]::new),
+                copyFolders.toArray(UUID[]::new), copyEnvelopes.toArray(UUID[]::new), copySizes.toArray(Long[]::new),
+                copySenders.toArray(String[]::new), copyRecipientsFrom.toArray(Integer[]::new), copyRecipientsTo.toArray(Integer[]::new),
+                copyTimes.toArray(OffsetDateTime[]::new), recipients.toArray(String[]::new),
+                usage.keySet().toArray(UUID[]::new), usage.values().toArray(Long[]::new),
+                requestMailboxes.toArray(UUID[]::new), requestKeys.toArray(String[]::new), requestMessages.toArray(UUID[]::new),
+                requestTimes.toArray(OffsetDateTime[]::new), requestDigests.toArray(Buffer[]::new)));
     }
 
     /** Another send recorded the same Idempotency-Key between our check and our write. */

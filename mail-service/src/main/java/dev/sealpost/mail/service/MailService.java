@@ -57,17 +57,19 @@ public class MailService {
     private final FolderRepository folders;
     private final MessageRepository messages;
     private final DeliveryRepository deliveries;
+    private final DeliveryQueue deliveryQueue;
     private final Outbox outbox;
     private final MailConfig config;
     private final MailboxAccessLog accessLog;
     private final PassportConfig passports;
 
     public MailService(MailboxRepository mailboxes, FolderRepository folders, MessageRepository messages, DeliveryRepository deliveries,
-            Outbox outbox, MailConfig config, MailboxAccessLog accessLog, PassportConfig passports) {
+            DeliveryQueue deliveryQueue, Outbox outbox, MailConfig config, MailboxAccessLog accessLog, PassportConfig passports) {
         this.mailboxes = mailboxes;
         this.folders = folders;
         this.messages = messages;
         this.deliveries = deliveries;
+        this.deliveryQueue = deliveryQueue;
         this.outbox = outbox;
         this.config = config;
         this.accessLog = accessLog;
@@ -148,7 +150,10 @@ public class MailService {
         return read.chain(targets -> targets.sender().isEmpty() ? Panache.withSession(() -> mailbox(caller)).chain(() -> read) : Uni.createFrom().item(targets));
     }
 
-    /** Checks recipients and quotas, then writes every copy, the usage and the events in one statement. */
+    /**
+     * Checks recipients and quotas, then writes every copy, the usage and the events in one statement
+     * (shared with the sends that wait for a writer at the same time: {@link DeliveryQueue}).
+     */
     private Uni<SendResult> deliver(Passport caller, DeliveryTargets targets, List<String> recipients, byte[] envelope,
             IdempotentRequest idempotency, RequestContext context) {
         List<String> unknown = recipients.stream().filter(address -> !targets.byAddress().containsKey(address)).toList();
@@ -187,7 +192,7 @@ public class MailService {
                 });
         SendRequest request = idempotency == null ? null
                 : new SendRequest(sender.id(), idempotency.key(), sentId, idempotency.digest().bytes());
-        return deliveries.deliver(new Delivery(UuidV7.next(), envelope, sender.address(), recipients, Instant.now(), copies, bytesByMailbox,
+        return deliveryQueue.deliver(new Delivery(UuidV7.next(), envelope, sender.address(), recipients, Instant.now(), copies, bytesByMailbox,
                         events, request))
                 .onFailure(DeliveryRepository.IdempotencyKeyTaken.class)
                 .transform(taken -> ProblemException.conflict("a send with this Idempotency-Key was just made; retry to get its result"))
