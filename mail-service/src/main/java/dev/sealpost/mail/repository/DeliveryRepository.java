@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * The send: one read and one write, as SQL on the reactive client rather than through the entities.
@@ -170,65 +172,53 @@ public class DeliveryRepository {
                 .transform(failure -> new IdempotencyKeyTaken());
     }
 
-    /** $1..$20 of the statement: the sends' envelopes, copies, usage and requests as arrays. */
+    /** One copy's row of the statement: the copy, and what it takes from its send. */
+    private record CopyRow(MessageCopy copy, Delivery delivery, int recipientsFrom, int recipientsTo) {
+    }
+
+    /** $1..$20 of the statement: the sends' envelopes, copies, usage and requests as arrays, one per column. */
     private static List<Object> arguments(List<Delivery> deliveries) {
-        List<UUID> envelopeIds = new ArrayList<>();
-        List<Integer> envelopeCopies = new ArrayList<>();
-        List<Buffer> envelopeBytes = new ArrayList<>();
-        List<UUID> copyIds = new ArrayList<>();
-        List<UUID> copyMailboxes = new ArrayList<>();
-        List<UUID> copyFolders = new ArrayList<>();
-        List<UUID> copyEnvelopes = new ArrayList<>();
-        List<Long> copySizes = new ArrayList<>();
-        List<String> copySenders = new ArrayList<>();
-        List<Integer> copyRecipientsFrom = new ArrayList<>();
-        List<Integer> copyRecipientsTo = new ArrayList<>();
-        List<OffsetDateTime> copyTimes = new ArrayList<>();
+        List<CopyRow> copies = new ArrayList<>();
         List<String> recipients = new ArrayList<>();
         // sorted: two writes meeting on a stripe of the same mailboxes lock them in the same order; and
         // summed, since one statement may not update a row twice
         Map<UUID, Long> usage = new TreeMap<>();
-        List<UUID> requestMailboxes = new ArrayList<>();
-        List<String> requestKeys = new ArrayList<>();
-        List<UUID> requestMessages = new ArrayList<>();
-        List<OffsetDateTime> requestTimes = new ArrayList<>();
-        List<Buffer> requestDigests = new ArrayList<>();
         for (Delivery delivery : deliveries) {
-            OffsetDateTime at = OffsetDateTime.ofInstant(delivery.sentAt(), ZoneOffset.UTC);
-            envelopeIds.add(delivery.envelopeId());
-            envelopeCopies.add(delivery.copies().size());
-            envelopeBytes.add(Buffer.buffer(delivery.envelope()));
             int recipientsFrom = recipients.size() + 1;
             recipients.addAll(delivery.recipients());
-            for (MessageCopy copy : delivery.copies()) {
-                copyIds.add(copy.id());
-                copyMailboxes.add(copy.mailboxId());
-                copyFolders.add(copy.folderId());
-                copyEnvelopes.add(delivery.envelopeId());
-                copySizes.add((long) delivery.envelope().length);
-                copySenders.add(delivery.sender());
-                copyRecipientsFrom.add(recipientsFrom);
-                copyRecipientsTo.add(recipients.size());
-                copyTimes.add(at);
-            }
+            delivery.copies().forEach(copy -> copies.add(new CopyRow(copy, delivery, recipientsFrom, recipients.size())));
             delivery.bytesByMailbox().forEach((mailbox, bytes) -> usage.merge(mailbox, bytes, Long::sum));
-            SendRequest request = delivery.request();
-            if (request != null) {
-                requestMailboxes.add(request.senderMailboxId());
-                requestKeys.add(request.idempotencyKey());
-                requestMessages.add(request.sentMessageId());
-                requestTimes.add(at);
-                requestDigests.add(Buffer.buffer(request.requestDigest()));
-            }
         }
-        return new ArrayList<>(List.of(envelopeIds.toArray(UUID[]::new), envelopeCopies.toArray(Integer[]::new),
-                envelopeBytes.toArray(Buffer[]::new), copyIds.toArray(UUID[]::new), copyMailboxes.toArray(UUID[]::new),
-                copyFolders.toArray(UUID[]::new), copyEnvelopes.toArray(UUID[]::new), copySizes.toArray(Long[]::new),
-                copySenders.toArray(String[]::new), copyRecipientsFrom.toArray(Integer[]::new), copyRecipientsTo.toArray(Integer[]::new),
-                copyTimes.toArray(OffsetDateTime[]::new), recipients.toArray(String[]::new),
-                usage.keySet().toArray(UUID[]::new), usage.values().toArray(Long[]::new),
-                requestMailboxes.toArray(UUID[]::new), requestKeys.toArray(String[]::new), requestMessages.toArray(UUID[]::new),
-                requestTimes.toArray(OffsetDateTime[]::new), requestDigests.toArray(Buffer[]::new)));
+        List<Delivery> requested = deliveries.stream().filter(delivery -> delivery.request() != null).toList();
+        return new ArrayList<>(List.of(
+                column(deliveries, Delivery::envelopeId, UUID[]::new),
+                column(deliveries, delivery -> delivery.copies().size(), Integer[]::new),
+                column(deliveries, delivery -> Buffer.buffer(delivery.envelope()), Buffer[]::new),
+                column(copies, row -> row.copy().id(), UUID[]::new),
+                column(copies, row -> row.copy().mailboxId(), UUID[]::new),
+                column(copies, row -> row.copy().folderId(), UUID[]::new),
+                column(copies, row -> row.delivery().envelopeId(), UUID[]::new),
+                column(copies, row -> (long) row.delivery().envelope().length, Long[]::new),
+                column(copies, row -> row.delivery().sender(), String[]::new),
+                column(copies, CopyRow::recipientsFrom, Integer[]::new),
+                column(copies, CopyRow::recipientsTo, Integer[]::new),
+                column(copies, row -> sentAt(row.delivery()), OffsetDateTime[]::new),
+                recipients.toArray(String[]::new),
+                usage.keySet().toArray(UUID[]::new),
+                usage.values().toArray(Long[]::new),
+                column(requested, delivery -> delivery.request().senderMailboxId(), UUID[]::new),
+                column(requested, delivery -> delivery.request().idempotencyKey(), String[]::new),
+                column(requested, delivery -> delivery.request().sentMessageId(), UUID[]::new),
+                column(requested, DeliveryRepository::sentAt, OffsetDateTime[]::new),
+                column(requested, delivery -> Buffer.buffer(delivery.request().requestDigest()), Buffer[]::new)));
+    }
+
+    private static <R, T> T[] column(List<R> rows, Function<R, T> value, IntFunction<T[]> array) {
+        return rows.stream().map(value).toArray(array);
+    }
+
+    private static OffsetDateTime sentAt(Delivery delivery) {
+        return OffsetDateTime.ofInstant(delivery.sentAt(), ZoneOffset.UTC);
     }
 
     /** Another send recorded the same Idempotency-Key between our check and our write. */
