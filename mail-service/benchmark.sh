@@ -73,9 +73,21 @@ wait_quiet() {
   done
   (( waited == 0 )) || echo "  (waited ${waited}s for audit-service to catch up)"
 }
+# group_snapshot FILE: the service's count of send write statements and of the sends they wrote (group
+# commit, docs/decisions.md); group_mean BEFORE AFTER: sends per statement in between
+group_snapshot() {
+  curl -fsS "$MAIL/q/metrics" | awk '/^sealpost_mail_delivery_batch_size_count / {c = $2} /^sealpost_mail_delivery_batch_size_sum / {s = $2}
+    END {printf "%d %d\n", c, s}' > "$1"
+}
+group_mean() {
+  read -r count0 sum0 < "$1"; read -r count1 sum1 < "$2"
+  awk -v c="$((${count1%.*} - ${count0%.*}))" -v s="$((${sum1%.*} - ${sum0%.*}))" 'BEGIN { printf "%.2f", (c > 0 ? s / c : 0) }'
+}
 # the same 8 concurrent clients for the service and for the raw-SQL reference
 wait_quiet
+group_snapshot "$OUT/groups-before-send"
 wrk_run send send.lua 8 "$MAIL"
+group_snapshot "$OUT/groups-after-send"
 wait_quiet
 wrk_run list list.lua 8 "$MAIL"
 # rate_run FILE: sends at a fixed 1,000 per second; each measured second's worst latency goes to FILE.seconds
@@ -86,7 +98,9 @@ rate_run() {
 echo "  send at a fixed 1,000 per second (open loop): ${SECONDS_PER_RUN}s warm-up, ${SECONDS_PER_RUN}s measured"
 wait_quiet
 cpu_snapshot "$OUT/cpu-before-rate"
+group_snapshot "$OUT/groups-before-rate"
 rate_run rate.txt
+group_snapshot "$OUT/groups-after-rate"
 cpu_snapshot "$OUT/cpu-after-rate"
 # The same with audit-service paused (SIGSTOP, resumed on any exit of this script): on this machine its
 # ingestion of the run's events shares the two cores and the one PostgreSQL (and its WAL) with the
@@ -120,6 +134,8 @@ rate_row "send at a fixed 1,000/s (open loop)" rate.txt
 read -r _ RAW P50 P99 < "$OUT/rawsql.txt"
 printf '%-44s %12s %10s %10s\n' "raw SQL insert of the same rows (JDBC)" "$RAW" "${P50}ms" "${P99}ms"
 awk -v s="$(wrk_rate send)" -v r="$RAW" 'BEGIN { printf "\nsend / raw SQL = %.0f %%\n", 100 * s / r }'
+echo "sends per write statement (group commit): $(group_mean "$OUT/groups-before-send" "$OUT/groups-after-send") in the closed loop" \
+  "(its warm-up and measured runs), $(group_mean "$OUT/groups-before-rate" "$OUT/groups-after-rate") at the fixed rate"
 # what a fixed 1,000 sends a second cost the whole stack: its tail depends on the cores left over
 echo "cores used during the fixed-rate run (audit-service running), by process with its children:"
 cpu_report "$OUT/cpu-before-rate" "$OUT/cpu-after-rate"
