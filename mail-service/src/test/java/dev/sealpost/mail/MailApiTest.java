@@ -332,7 +332,9 @@ class MailApiTest {
         }
         // names that are not names; no body
         for (String bad : List.of("\"\"", "\" leading\"", "\"trailing \"", "\"a/b\"", "\"../inbox\"", "\".\"", "\"..\"", "\"tab\\there\"",
-                "\"" + "x".repeat(65) + "\"", "null")) {
+                "\"" + "x".repeat(65) + "\"", "null",
+                // not text: Jackson would have made them the folders "42", "true" and "4.2"
+                "42", "true", "4.2")) {
             assertEquals(400, createFolder(felix, "{\"name\":" + bad + "}").then().contentType("application/problem+json").extract().statusCode(), bad);
         }
         as(felix).contentType("application/json").post("/api/mail/folders").then().statusCode(400);
@@ -502,6 +504,12 @@ class MailApiTest {
         assertEquals(3, pages);
 
         String id = seen.iterator().next();
+        // a flag is a JSON boolean: text or a number for it is refused, and changes nothing (StrictJsonScalars)
+        for (String mistyped : List.of("{\"seen\":\"true\"}", "{\"seen\":1}", "{\"flagged\":\"false\"}")) {
+            as(dave).contentType("application/json").body(mistyped).patch("/api/mail/messages/" + id)
+                    .then().statusCode(400).contentType("application/problem+json");
+        }
+        as(dave).get("/api/mail/messages/" + id).then().body("seen", equalTo(false));
         as(dave).contentType("application/json").body("{\"seen\":true,\"flagged\":true}").patch("/api/mail/messages/" + id)
                 .then().statusCode(204);
         as(dave).get("/api/mail/messages/" + id).then().body("seen", equalTo(true)).body("flagged", equalTo(true));

@@ -41,6 +41,16 @@ public class ProblemExceptionMappers {
         return problem(Problem.of(400, "Bad Request", "The request body is not valid JSON of the expected shape."));
     }
 
+    /**
+     * JSON of the wrong shape or type ({@code {"name": 42}}, an array for an object). Without this, Quarkus
+     * REST's built-in mapper for this subclass answered it — 400, but as plain JSON echoing the value and
+     * the Java class, not a problem.
+     */
+    @ServerExceptionMapper
+    public RestResponse<Problem> mapMistypedJson(com.fasterxml.jackson.databind.exc.MismatchedInputException exception) {
+        return mapBadJson(exception);
+    }
+
     @ServerExceptionMapper
     public RestResponse<Problem> mapUnexpected(Exception exception) {
         return unexpected(exception);
