@@ -129,6 +129,11 @@ class LocalStackIT {
                     getJson(base + "/q/openapi?format=json").path("info").path("title").asText());
             assertTrue(get(base + "/q/metrics").body().contains("jvm_memory_used_bytes"), service + " metrics");
         }
+        // PostgreSQL runs with the settings sealpost.sh chose for the sends' WAL (docs/operations.md, "Database host")
+        StackDatabase database = new StackDatabase(PORTS.get("PG"), secret("PG_SUPERUSER_PASSWORD"));
+        assertEquals("off", database.setting("wal_init_zero"));
+        assertEquals("4GB", database.setting("max_wal_size"));
+        assertEquals("15min", database.setting("checkpoint_timeout"));
     }
 
     @Test

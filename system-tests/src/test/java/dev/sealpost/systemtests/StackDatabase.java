@@ -27,6 +27,18 @@ final class StackDatabase {
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, "postgres", superuserPassword);
     }
 
+    /** A server setting as {@code SHOW} prints it, e.g. "4GB". */
+    String setting(String name) throws SQLException {
+        try (Connection connection = connect("postgres");
+                PreparedStatement statement = connection.prepareStatement("SELECT current_setting(?)")) {
+            statement.setString(1, name);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getString(1);
+            }
+        }
+    }
+
     /**
      * Where any needle occurs in any column of any row of any table of any database, as text or as
      * the hex a bytea column is printed in (what pg_dump would show). Empty when nowhere.
