@@ -908,6 +908,8 @@ class LocalStackIT {
         List<String> command = new ArrayList<>(List.of(root.resolve("sealpost").toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
+        // PostgreSQL's settings from a developer's shell would change what everyComponentIsRunningAndReady checks
+        builder.environment().keySet().removeIf(name -> name.startsWith("SEALPOST_PG_"));
         builder.environment().put("SEALPOST_HOME", home.toString());
         PORTS.forEach((name, port) -> builder.environment().put("SEALPOST_" + name + "_PORT", String.valueOf(port)));
         // the services inherit these: load through the gateway (the rate limits have their own tests in the
