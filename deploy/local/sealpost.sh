@@ -352,6 +352,8 @@ start_service() {
   local svc=$1 port db pwvar
   port=$(service_port "$svc"); db=$(db_name "$svc"); pwvar=$(db_password_var "$svc")
   say "starting $svc on http://127.0.0.1:$port"
+  # The heap starts at its full size (-Xms = -Xmx): grown from 64 MB, G1 kept audit-service's at ~100 MB,
+  # with a concurrent marking cycle every ~5 s that took a core from the sends beside it (docs/decisions.md).
   SEALPOST_HTTP_PORT="$port" QUARKUS_HTTP_HOST=127.0.0.1 \
   SEALPOST_DB_HOST=127.0.0.1 SEALPOST_DB_PORT="$PG_PORT" SEALPOST_DB_NAME="$db" SEALPOST_DB_USER="$db" \
   SEALPOST_DB_PASSWORD="${!pwvar}" SEALPOST_KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" \
@@ -361,7 +363,7 @@ start_service() {
   SEALPOST_MAIL_SERVICE_URL="http://127.0.0.1:$MAIL_SERVICE_PORT" SEALPOST_AUDIT_SERVICE_URL="http://127.0.0.1:$AUDIT_SERVICE_PORT" \
   SEALPOST_CONSUMER_ISSUER="http://localhost:$KEYCLOAK_PORT/realms/consumer" \
   SEALPOST_ACME_ISSUER="http://localhost:$KEYCLOAK_PORT/realms/acme" \
-    spawn "$svc" java -Xms64m -Xmx256m -jar "$ROOT/$svc/target/quarkus-app/quarkus-run.jar"
+    spawn "$svc" java -Xms256m -Xmx256m -jar "$ROOT/$svc/target/quarkus-app/quarkus-run.jar"
 }
 
 # ---------------------------------------------------------------- demo users

@@ -105,6 +105,14 @@ class LocalStackIT {
         }
     }
 
+    /** The sum of a service's {@code jvm_memory_committed_bytes} over its heap's pools, from its Prometheus text. */
+    private static long committedHeapBytes(String metrics) {
+        return metrics.lines()
+                .filter(line -> line.startsWith("jvm_memory_committed_bytes{") && line.contains("area=\"heap\""))
+                .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
     @Test
     @Order(1)
     void everyComponentIsRunningAndReady() throws Exception {
@@ -127,7 +135,10 @@ class LocalStackIT {
             assertTrue(checks.contains("Kafka topic for security events"), service + ": " + checks);
             assertEquals("Sealpost " + service,
                     getJson(base + "/q/openapi?format=json").path("info").path("title").asText());
-            assertTrue(get(base + "/q/metrics").body().contains("jvm_memory_used_bytes"), service + " metrics");
+            String metrics = get(base + "/q/metrics").body();
+            assertTrue(metrics.contains("jvm_memory_used_bytes"), service + " metrics");
+            // the JVM holds its whole heap from the start (-Xms = -Xmx, docs/decisions.md "Local stack")
+            assertEquals(256L << 20, committedHeapBytes(metrics), service + " committed heap");
         }
         // PostgreSQL runs with the settings sealpost.sh chose for the sends' WAL (docs/operations.md, "Database host")
         StackDatabase database = new StackDatabase(PORTS.get("PG"), secret("PG_SUPERUSER_PASSWORD"));

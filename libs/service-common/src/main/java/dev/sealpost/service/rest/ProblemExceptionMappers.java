@@ -1,5 +1,7 @@
 package dev.sealpost.service.rest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
@@ -37,7 +39,7 @@ public class ProblemExceptionMappers {
 
     /** Unreadable or ill-typed JSON is the caller's mistake: 400, without echoing the parser's message. */
     @ServerExceptionMapper
-    public RestResponse<Problem> mapBadJson(com.fasterxml.jackson.core.JsonProcessingException exception) {
+    public RestResponse<Problem> mapBadJson(JsonProcessingException exception) {
         return problem(Problem.of(400, "Bad Request", "The request body is not valid JSON of the expected shape."));
     }
 
@@ -47,7 +49,7 @@ public class ProblemExceptionMappers {
      * the Java class, not a problem.
      */
     @ServerExceptionMapper
-    public RestResponse<Problem> mapMistypedJson(com.fasterxml.jackson.databind.exc.MismatchedInputException exception) {
+    public RestResponse<Problem> mapMistypedJson(MismatchedInputException exception) {
         return mapBadJson(exception);
     }
 
