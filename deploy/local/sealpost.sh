@@ -277,7 +277,8 @@ start_postgres() {
   # wal_init_zero=off: until a new database's first checkpoint completes there is no old WAL segment to
   # recycle, and every 16 MB of WAL a committing backend created the next segment by writing 16 MB of
   # zeros and syncing them, holding every commit for ~60 ms (measured at 1,000 sends/s: a stall each
-  # 1.2 s for the first ~4 GB of WAL). Off, a new segment is sized without being written (docs/operations.md).
+  # 1.2 s until the first checkpoint, started after ~2 GB of WAL, completed). Off, a new segment is sized
+  # without being written (docs/operations.md).
   spawn postgres ${as_root[@]+"${as_root[@]}"} "$pg/bin/bin/postgres" -D "$pg/data" -p "$PG_PORT" \
       -c listen_addresses=127.0.0.1 -c unix_socket_directories= \
       -c shared_buffers="$PG_SHARED_BUFFERS" -c max_wal_size="${SEALPOST_PG_MAX_WAL_SIZE:-4GB}" -c checkpoint_timeout=15min \
