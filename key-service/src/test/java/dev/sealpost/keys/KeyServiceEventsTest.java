@@ -141,4 +141,26 @@ class KeyServiceEventsTest {
             }
         }
     }
+
+    @jakarta.inject.Inject
+    dev.sealpost.keys.service.RefusalEvents refusals;
+
+    /**
+     * Issue 28, finding 2: a refusal whose event names a NUL (a tenant {@code a\0x} from the path) was refused,
+     * but its PASSPORT_REFUSED event was lost — PostgreSQL refused the NUL — so the attacker erased their trace.
+     */
+    @Test
+    void aRefusalNamingANulIsStillRecordedWithTheNulEscaped() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        refusals.passportRefused("a\u0000x", new SecurityEvent.Actor("iss\u0000", "sub-" + run, null), "tenant_mismatch",
+                "/api/keys/admin/tenants/a\u0000x/signing-keys");
+        List<SecurityEvent> events = consumeUntil(seen -> seen.stream().anyMatch(e -> ("sub-" + run).equals(e.actor().subject())));
+        SecurityEvent event = events.stream().filter(e -> ("sub-" + run).equals(e.actor().subject())).findFirst().orElseThrow();
+        assertTrue("a\\u0000x".equals(event.tenant()), event.tenant());
+        assertTrue("/api/keys/admin/tenants/a\\u0000x/signing-keys".equals(event.target()), event.target());
+        // and the request itself is refused at the edge with a problem, not a 500
+        given().header("Authorization", "Bearer " + KeyServiceClient.passportFor("nul-" + run + "@sealpost.test"))
+                .urlEncodingEnabled(false).get("/api/keys/admin/tenants/a%00x/signing-keys")
+                .then().statusCode(400).contentType("application/problem+json");
+    }
 }

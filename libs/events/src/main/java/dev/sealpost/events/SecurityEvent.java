@@ -39,10 +39,15 @@ public record SecurityEvent(UUID id, Instant time, String tenant, Actor actor, A
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(outcome, "outcome");
         Objects.requireNonNull(service, "service");
-        target = truncate(target);
-        reason = truncate(reason);
-        userAgent = truncate(userAgent);
-        requestId = truncate(requestId);
+        tenant = ClientText.escaped(tenant);
+        actor = actor.escaped();
+        owner = owner == null ? null : owner.escaped();
+        target = truncate(ClientText.escaped(target));
+        reason = truncate(ClientText.escaped(reason));
+        sourceIp = ClientText.escaped(sourceIp);
+        userAgent = truncate(ClientText.escaped(userAgent));
+        requestId = truncate(ClientText.escaped(requestId));
+        service = ClientText.escaped(service);
     }
 
     /** Who acted. For a user: the identity provider's issuer and subject; for scheduled work: {@link #SYSTEM}. */
@@ -51,6 +56,14 @@ public record SecurityEvent(UUID id, Instant time, String tenant, Actor actor, A
         public static final Actor SYSTEM = new Actor("sealpost", "system", null);
         /** Someone whose credential could not be trusted: whatever it claimed is not an identity. */
         public static final Actor UNVERIFIED = new Actor("sealpost", "unverified", null);
+
+        Actor escaped() {
+            String escapedIssuer = ClientText.escaped(issuer);
+            String escapedSubject = ClientText.escaped(subject);
+            String escapedAddress = ClientText.escaped(address);
+            return escapedIssuer == issuer && escapedSubject == subject && escapedAddress == address ? this
+                    : new Actor(escapedIssuer, escapedSubject, escapedAddress);
+        }
     }
 
     /** The tenant of events that cannot be attributed to a tenant (the credential could not be trusted). */

@@ -55,4 +55,25 @@ class SecurityEventCodecTest {
         assertEquals(SecurityEvent.MAX_FIELD_LENGTH, event.userAgent().length());
         assertEquals(SecurityEvent.Outcome.FAILURE, event.outcome());
     }
+
+    @Test
+    void controlCharactersFromClientsAreStoredEscapedAndEscapingIsIdempotent() {
+        SecurityEvent event = SecurityEvent.of(SecurityEventType.PASSPORT_REFUSED, "key-service").tenant("a\u0000x")
+                .actor(new SecurityEvent.Actor("iss", "sub\u0000", "a\u001bb@x.test")).target("/admin/tenants/a\u0000x")
+                .userAgent("curl\r\n\u0085").requestId("r\u007f").sourceIp("203.0.113.7").failure("bad\u0000").build();
+        assertEquals("a\\u0000x", event.tenant());
+        assertEquals("sub\\u0000", event.actor().subject());
+        assertEquals("a\\u001bb@x.test", event.actor().address());
+        assertEquals("/admin/tenants/a\\u0000x", event.target());
+        assertEquals("curl\\u000d\\u000a\\u0085", event.userAgent());
+        assertEquals("r\\u007f", event.requestId());
+        assertEquals("bad\\u0000", event.reason());
+        String json = SecurityEventCodec.toJson(event);
+        // a JSON escape of a NUL (\u0000 not preceded by a backslash) is what jsonb refuses
+        assertTrue(!java.util.regex.Pattern.compile("(?<!\\\\)\\\\u0000").matcher(json).find(), json);
+        // decoding passes the constructor again: nothing is escaped twice
+        assertEquals(event, SecurityEventCodec.fromJson(json));
+        assertEquals("lone \\ud800 surrogate", ClientText.escaped("lone \ud800 surrogate"));
+        assertEquals("pair \ud83d\ude00 kept", ClientText.escaped("pair \ud83d\ude00 kept"));
+    }
 }
