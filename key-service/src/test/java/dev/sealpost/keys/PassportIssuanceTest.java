@@ -81,6 +81,31 @@ class PassportIssuanceTest {
                 .body(body).post("/internal/passports").then().statusCode(401);
     }
 
+    /** Issue 28, finding 10: the credential is checked before the body is parsed (it was a 400 for bad JSON without one). */
+    @Test
+    void theCredentialIsCheckedBeforeTheBodyIsRead() {
+        for (String unreadable : new String[] {"{not json", "{\"externalIssuer\":1,\"externalIssuer\":2}", "[]"}) {
+            given().contentType(ContentType.JSON).body(unreadable).post("/internal/passports").then()
+                    .statusCode(401).contentType("application/problem+json");
+            given().contentType(ContentType.JSON).body(unreadable).post("/internal/audit-checkpoints").then()
+                    .statusCode(401).contentType("application/problem+json");
+        }
+    }
+
+    /** Issue 28, finding 10: unknown fields, a key given twice and data after the document are refused, not ignored. */
+    @Test
+    void strictJsonRefusesUnknownFieldsDuplicateKeysAndTrailingData() {
+        String good = "{\"externalIssuer\":\"" + KeyServiceClient.CONSUMER_IDP + "\",\"externalSubject\":\"s\",\"tenant\":\"consumer\","
+                + "\"roles\":[],\"acr\":\"2fa\",\"audience\":\"mail-service\"}";
+        var gateway = given().auth().preemptive().basic("sealpost-gateway", KeyServiceClient.GATEWAY_SECRET).contentType(ContentType.JSON);
+        gateway.body(good).post("/internal/passports").then().statusCode(200);
+        for (String bad : new String[] {good + "xyz", good.replace("{", "{\"unknownField\":true,"),
+                good.replace("\"tenant\":\"consumer\"", "\"tenant\":\"consumer\",\"tenant\":\"acme\"")}) {
+            given().auth().preemptive().basic("sealpost-gateway", KeyServiceClient.GATEWAY_SECRET).contentType(ContentType.JSON)
+                    .body(bad).post("/internal/passports").then().statusCode(400).contentType("application/problem+json");
+        }
+    }
+
     @Test
     void aConsumerLoginCannotBecomeAnAcmePassport() {
         KeyServiceClient.requestPassport("acme", KeyServiceClient.CONSUMER_IDP, "s", List.of(), "mail-service").then()

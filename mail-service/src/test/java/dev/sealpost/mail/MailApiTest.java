@@ -504,8 +504,10 @@ class MailApiTest {
         assertEquals(3, pages);
 
         String id = seen.iterator().next();
-        // a flag is a JSON boolean: text or a number for it is refused, and changes nothing (StrictJsonScalars)
-        for (String mistyped : List.of("{\"seen\":\"true\"}", "{\"seen\":1}", "{\"flagged\":\"false\"}")) {
+        // a flag is a JSON boolean: text or a number for it is refused, and changes nothing (StrictJson)
+        // and JSON is read strictly (issue 28, finding 10): trailing data, a key given twice, an unknown field
+        for (String mistyped : List.of("{\"seen\":\"true\"}", "{\"seen\":1}", "{\"flagged\":\"false\"}", "{\"seen\":true}xyz",
+                "{\"seen\":false,\"seen\":true}", "{\"seen\":true,\"sen\":true}")) {
             as(dave).contentType("application/json").body(mistyped).patch("/api/mail/messages/" + id)
                     .then().statusCode(400).contentType("application/problem+json");
         }

@@ -2,6 +2,7 @@ package dev.sealpost.service.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
@@ -24,6 +25,12 @@ public class ProblemExceptionMappers {
         Response.StatusType status = exception.getResponse().getStatusInfo();
         if (status.getStatusCode() >= 500) {
             return unexpected(exception);
+        }
+        if (exception instanceof NotFoundException && exception.getCause() != null
+                && !(exception.getCause() instanceof WebApplicationException)) {
+            // JAX-RS answers 404 when a path or query parameter cannot be converted (limit=abc, a number that
+            // overflows): the resource exists, the caller sent a bad value
+            return problem(Problem.of(400, "Bad Request", "a parameter is not of the expected type or range"));
         }
         return problem(Problem.of(status.getStatusCode(), status.getReasonPhrase(), null));
     }
