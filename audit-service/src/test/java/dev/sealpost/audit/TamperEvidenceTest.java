@@ -95,6 +95,63 @@ class TamperEvidenceTest {
         assertTrue(verifier.verify(changed, 6L, 10L).await().atMost(Duration.ofSeconds(10)).intact());
     }
 
+    /**
+     * The insider attack of issue 28: as the database superuser, move one of bob's sign-ins out of his
+     * own log by changing only its owner and actor columns, and file another under a false source
+     * address by changing only its address columns. The payload (and so its hash) stays as it was,
+     * yet the verifier names both rows and the columns.
+     */
+    @Test
+    void aQueriedColumnChangedOutsideTheChainIsFoundAtItsPosition() throws Exception {
+        // a tenant the test passports can sign for; bob is new, so his rows are only these six
+        String tenant = "acme";
+        String bob = "bob-" + UUID.randomUUID();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SealpostInfrastructure.kafka().bootstrapServers()),
+                new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < 6; i++) {
+                SecurityEvent.Actor actor = new SecurityEvent.Actor("issuer", bob, "bob@acme.test");
+                SecurityEvent event = SecurityEvent.of(SecurityEventType.SIGN_IN_SUCCEEDED, "gateway").tenant(tenant)
+                        .actor(actor).owner(actor).sourceIp("203.0.113." + (i + 1)).build();
+                producer.send(new ProducerRecord<>("security-events", tenant, SecurityEventCodec.toJson(event))).get();
+            }
+        }
+        String bobs = "FROM audit_event WHERE tenant = 'acme' AND actor_subject = '" + bob + "'";
+        await().atMost(Duration.ofSeconds(30)).until(() -> rows("SELECT count(*) " + bobs) == 6);
+        long first = rows("SELECT min(seq) " + bobs);
+        long last = rows("SELECT max(seq) " + bobs);
+        String bobsPassport = "Bearer " + TestPassportIssuer.get().passport(tenant, bob, "bob@acme.test", "audit-service");
+        given().header("Authorization", bobsPassport).get("/api/audit/me/events").then().statusCode(200).body("events.size()", equalTo(6));
+        assertTrue(verifier.verify(tenant, first, last).await().atMost(Duration.ofSeconds(30)).intact());
+
+        long hiddenRow = rows("SELECT seq " + bobs + " AND source_ip = '203.0.113.2'");
+        long misfiledRow = rows("SELECT seq " + bobs + " AND source_ip = '203.0.113.4'");
+        try (Connection db = superuser()) {
+            db.createStatement().execute("UPDATE audit_event SET owner_subject = 'someone-else', actor_subject = 'someone-else' "
+                    + "WHERE tenant = 'acme' AND seq = " + hiddenRow);
+            db.createStatement().execute("UPDATE audit_event SET source_ip = '198.51.100.9', source_inet = '198.51.100.9' "
+                    + "WHERE tenant = 'acme' AND seq = " + misfiledRow);
+        }
+        // the attack works on the queries: the row left bob's own log
+        given().header("Authorization", bobsPassport).get("/api/audit/me/events").then().statusCode(200).body("events.size()", equalTo(5));
+        // and the verifier catches it at the changed row, naming what changed
+        ChainVerifier.Result hidden = verifier.verify(tenant, first, last).await().atMost(Duration.ofSeconds(30));
+        assertFalse(hidden.intact(), hidden.toString());
+        assertEquals(hiddenRow, hidden.firstBrokenPosition(), hidden.toString());
+        assertTrue(hidden.problem().contains("actor_subject") && hidden.problem().contains("owner_subject"), hidden.problem());
+        ChainVerifier.Result misfiled = verifier.verify(tenant, hiddenRow + 1, last).await().atMost(Duration.ofSeconds(30));
+        assertEquals(misfiledRow, misfiled.firstBrokenPosition(), misfiled.toString());
+        assertTrue(misfiled.problem().contains("source_ip") && misfiled.problem().contains("source_inet"), misfiled.problem());
+        // repair, so that the acme chain other tests verify holds again
+        try (Connection db = superuser()) {
+            db.createStatement().execute("UPDATE audit_event SET owner_subject = '" + bob + "', actor_subject = '" + bob + "' "
+                    + "WHERE tenant = 'acme' AND seq = " + hiddenRow);
+            db.createStatement().execute("UPDATE audit_event SET source_ip = '203.0.113.4', source_inet = '203.0.113.4' "
+                    + "WHERE tenant = 'acme' AND seq = " + misfiledRow);
+        }
+        assertTrue(verifier.verify(tenant, first, last).await().atMost(Duration.ofSeconds(30)).intact());
+    }
+
     @Test
     void theVerifyEndpointIsForSocAnalystsOfTheirOwnTenant() {
         String analyst = TestPassportIssuer.get().passport("acme", "u-soc", "soc@acme.test", "audit-service", "soc-analyst");

@@ -2,7 +2,7 @@ package dev.sealpost.audit.service;
 
 import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.events.SecurityEventCodec;
-import dev.sealpost.audit.domain.IpLiterals;
+import dev.sealpost.audit.domain.IndexedColumns;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -53,19 +53,21 @@ public class AuditStore {
         String[][] text = new String[11][n];
         for (int i = 0; i < n; i++) {
             SecurityEvent event = events.get(i);
-            ids[i] = event.id();
-            times[i] = OffsetDateTime.ofInstant(event.time(), ZoneOffset.UTC);
-            text[0][i] = event.tenant();
-            text[1][i] = event.type().name();
-            text[2][i] = event.outcome().name();
-            text[3][i] = event.actor().issuer();
-            text[4][i] = event.actor().subject();
-            text[5][i] = event.actor().address();
-            text[6][i] = event.owner() == null ? null : event.owner().subject();
-            text[7][i] = event.sourceIp();
-            text[8][i] = event.service();
+            // the queried columns are exactly what ChainVerifier derives again from the hashed payload
+            IndexedColumns columns = IndexedColumns.of(event);
+            ids[i] = columns.id();
+            times[i] = OffsetDateTime.ofInstant(columns.occurredAt(), ZoneOffset.UTC);
+            text[0][i] = columns.tenant();
+            text[1][i] = columns.type();
+            text[2][i] = columns.outcome();
+            text[3][i] = columns.actorIssuer();
+            text[4][i] = columns.actorSubject();
+            text[5][i] = columns.actorAddress();
+            text[6][i] = columns.ownerSubject();
+            text[7][i] = columns.sourceIp();
+            text[8][i] = columns.service();
             text[9][i] = SecurityEventCodec.toJson(event);
-            text[10][i] = IpLiterals.parse(event.sourceIp()).map(java.net.InetAddress::getHostAddress).orElse(null);
+            text[10][i] = columns.sourceInet();
         }
         List<Object> arguments = new ArrayList<>(List.of(ids, times));
         arguments.addAll(Arrays.asList((Object[]) text));

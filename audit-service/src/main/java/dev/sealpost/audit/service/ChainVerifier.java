@@ -1,7 +1,9 @@
 package dev.sealpost.audit.service;
 
 import dev.sealpost.audit.client.KeyServiceClient;
+import dev.sealpost.audit.domain.IndexedColumns;
 import dev.sealpost.crypto.AuditCheckpoint;
+import dev.sealpost.events.SecurityEventCodec;
 import dev.sealpost.service.rest.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -10,6 +12,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.security.MessageDigest;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +20,10 @@ import java.util.Map;
 /**
  * Walks a tenant's hash chain over a range of positions, recomputing every row's hash in the
  * database and checking each link, and names the first position that does not hold: a changed row
- * (its hash no longer matches its content), a deleted row (a gap in the positions) or reordered
- * rows (a row that does not point at its predecessor). Pages of 1,000 rows keep memory bounded.
+ * (its hash no longer matches its content), a changed column (a column the queries read no longer
+ * equals the value derived from the hashed content, {@link IndexedColumns}), a deleted row (a gap in
+ * the positions) or reordered rows (a row that does not point at its predecessor). Pages of 1,000
+ * rows keep memory bounded.
  */
 @ApplicationScoped
 public class ChainVerifier {
@@ -26,6 +31,9 @@ public class ChainVerifier {
     private static final int PAGE = 1_000;
     private static final long MAX_RANGE = 10_000_000;
     private static final byte[] GENESIS = new byte[32];
+    /** The columns the queries read, compared with the values derived from each row's hashed payload. */
+    private static final String COLUMNS = "id, occurred_at, tenant, type, outcome, actor_issuer, actor_subject, actor_address, owner_subject, "
+            + "source_ip, service, host(source_inet) AS inet_host, masklen(source_inet) AS inet_bits";
 
     private final Pool pool;
     private final KeyServiceClient keyService;
@@ -126,8 +134,8 @@ public class ChainVerifier {
 
     private Uni<Result> page(String tenant, long from, long to, long expectedSeq, byte[] previousHash, long checked) {
         long pageEnd = Math.min(to, expectedSeq + PAGE - 1);
-        return pool.preparedQuery("SELECT seq, prev_hash, hash, sha256(prev_hash || convert_to(payload::text, 'UTF8')) AS recomputed "
-                        + "FROM audit_event WHERE tenant = $1 AND seq BETWEEN $2 AND $3 ORDER BY seq")
+        return pool.preparedQuery("SELECT seq, prev_hash, hash, sha256(prev_hash || convert_to(payload::text, 'UTF8')) AS recomputed, "
+                        + "payload::text AS payload, " + COLUMNS + " FROM audit_event WHERE tenant = $1 AND seq BETWEEN $2 AND $3 ORDER BY seq")
                 .execute(Tuple.of(tenant, expectedSeq, pageEnd))
                 .chain(rows -> {
                     long expected = expectedSeq;
@@ -146,6 +154,10 @@ public class ChainVerifier {
                         if (!MessageDigest.isEqual(row.getBuffer("recomputed").getBytes(), hash)) {
                             return broken(tenant, from, to, done, seq, "the row's content does not match its hash (changed)");
                         }
+                        String columns = columnProblem(row);
+                        if (columns != null) {
+                            return broken(tenant, from, to, done, seq, columns);
+                        }
                         previous = hash;
                         expected++;
                         done++;
@@ -158,6 +170,28 @@ public class ChainVerifier {
                     }
                     return page(tenant, from, to, expected, previous, done);
                 });
+    }
+
+    /**
+     * Whether the row's queried columns are the ones its hashed payload gives (the hash covers only
+     * the payload, so a column changed on its own would otherwise hide or misfile the event in every
+     * query while the chain still holds); null when they are, otherwise what differs.
+     */
+    private static String columnProblem(Row row) {
+        IndexedColumns derived;
+        try {
+            derived = IndexedColumns.of(SecurityEventCodec.fromJson(row.getString("payload")));
+        } catch (IllegalArgumentException e) {
+            return "the row's content is not a valid security event";
+        }
+        OffsetDateTime occurredAt = row.getOffsetDateTime("occurred_at");
+        IndexedColumns stored = new IndexedColumns(row.getUUID("id"), occurredAt == null ? null : occurredAt.toInstant(),
+                row.getString("tenant"), row.getString("type"), row.getString("outcome"), row.getString("actor_issuer"),
+                row.getString("actor_subject"), row.getString("actor_address"), row.getString("owner_subject"), row.getString("source_ip"),
+                row.getString("service"), IndexedColumns.inetText(row.getString("inet_host"), row.getInteger("inet_bits")));
+        List<String> differing = stored.differencesFrom(derived);
+        return differing.isEmpty() ? null
+                : "the row's " + String.join(", ", differing) + " differs from its hashed content (changed outside the chain)";
     }
 
     private static Uni<Result> broken(String tenant, long from, long to, long checked, long position, String problem) {
