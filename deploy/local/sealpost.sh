@@ -353,18 +353,34 @@ start_service() {
   local svc=$1 port db pwvar
   port=$(service_port "$svc"); db=$(db_name "$svc"); pwvar=$(db_password_var "$svc")
   say "starting $svc on http://127.0.0.1:$port"
-  # The heap starts at its full size (-Xms = -Xmx): grown from 64 MB, G1 kept audit-service's at ~100 MB,
-  # with a concurrent marking cycle every ~5 s that took a core from the sends beside it (docs/decisions.md).
-  SEALPOST_HTTP_PORT="$port" QUARKUS_HTTP_HOST=127.0.0.1 \
-  SEALPOST_DB_HOST=127.0.0.1 SEALPOST_DB_PORT="$PG_PORT" SEALPOST_DB_NAME="$db" SEALPOST_DB_USER="$db" \
-  SEALPOST_DB_PASSWORD="${!pwvar}" SEALPOST_KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" \
-  SEALPOST_KEK="$KEY_ENCRYPTION_KEY" SEALPOST_GATEWAY_CLIENT_SECRET="$GATEWAY_CLIENT_SECRET" \
-  SEALPOST_AUDIT_CLIENT_SECRET="$AUDIT_CLIENT_SECRET" \
-  SEALPOST_KEY_SERVICE_PUBLIC_URL="http://localhost:$KEY_SERVICE_PORT" SEALPOST_KEY_SERVICE_URL="http://127.0.0.1:$KEY_SERVICE_PORT" \
-  SEALPOST_MAIL_SERVICE_URL="http://127.0.0.1:$MAIL_SERVICE_PORT" SEALPOST_AUDIT_SERVICE_URL="http://127.0.0.1:$AUDIT_SERVICE_PORT" \
-  SEALPOST_CONSUMER_ISSUER="http://localhost:$KEYCLOAK_PORT/realms/consumer" \
-  SEALPOST_ACME_ISSUER="http://localhost:$KEYCLOAK_PORT/realms/acme" \
-    spawn "$svc" java -Xms256m -Xmx256m -jar "$ROOT/$svc/target/quarkus-app/quarkus-run.jar"
+  (
+    # Each service gets only the secrets it uses: its own database password; the KEK and both internal
+    # clients' secrets (to check them) for key-service; its own client secret at key-service for the
+    # gateway and audit-service; none for mail-service. A process can read its whole environment, so a
+    # secret of another service in it would be that secret's exposure too. Whatever the caller's
+    # environment holds under a secret's name is dropped first.
+    local name
+    for name in $(compgen -e); do
+      case $name in *SECRET*|*PASSWORD*|SEALPOST_KEK*|SEALPOST_KEYS_KEK_*) unset "$name" ;; esac
+    done
+    case $svc in
+      gateway) export SEALPOST_GATEWAY_CLIENT_SECRET="$GATEWAY_CLIENT_SECRET" ;;
+      key-service) export SEALPOST_KEK="$KEY_ENCRYPTION_KEY" SEALPOST_GATEWAY_CLIENT_SECRET="$GATEWAY_CLIENT_SECRET" \
+                          SEALPOST_AUDIT_CLIENT_SECRET="$AUDIT_CLIENT_SECRET" ;;
+      audit-service) export SEALPOST_AUDIT_CLIENT_SECRET="$AUDIT_CLIENT_SECRET" ;;
+    esac
+    export SEALPOST_DB_PASSWORD="${!pwvar}"
+    # The heap starts at its full size (-Xms = -Xmx): grown from 64 MB, G1 kept audit-service's at ~100 MB,
+    # with a concurrent marking cycle every ~5 s that took a core from the sends beside it (docs/decisions.md).
+    SEALPOST_HTTP_PORT="$port" QUARKUS_HTTP_HOST=127.0.0.1 \
+    SEALPOST_DB_HOST=127.0.0.1 SEALPOST_DB_PORT="$PG_PORT" SEALPOST_DB_NAME="$db" SEALPOST_DB_USER="$db" \
+    SEALPOST_KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" \
+    SEALPOST_KEY_SERVICE_PUBLIC_URL="http://localhost:$KEY_SERVICE_PORT" SEALPOST_KEY_SERVICE_URL="http://127.0.0.1:$KEY_SERVICE_PORT" \
+    SEALPOST_MAIL_SERVICE_URL="http://127.0.0.1:$MAIL_SERVICE_PORT" SEALPOST_AUDIT_SERVICE_URL="http://127.0.0.1:$AUDIT_SERVICE_PORT" \
+    SEALPOST_CONSUMER_ISSUER="http://localhost:$KEYCLOAK_PORT/realms/consumer" \
+    SEALPOST_ACME_ISSUER="http://localhost:$KEYCLOAK_PORT/realms/acme" \
+      spawn "$svc" java -Xms256m -Xmx256m -jar "$ROOT/$svc/target/quarkus-app/quarkus-run.jar"
+  )
 }
 
 # ---------------------------------------------------------------- demo users

@@ -147,6 +147,93 @@ class LocalStackIT {
         assertEquals("15min", database.setting("checkpoint_timeout"));
     }
 
+    /** The entries of secrets.env each service uses; every other entry is foreign to it (docs/operations.md, "Secrets"). */
+    private static final Map<String, java.util.Set<String>> OWN_SECRETS = Map.of(
+            "gateway", java.util.Set.of("GATEWAY_CLIENT_SECRET", "DB_PASSWORD_gateway"),
+            "key-service", java.util.Set.of("KEY_ENCRYPTION_KEY", "GATEWAY_CLIENT_SECRET", "AUDIT_CLIENT_SECRET", "DB_PASSWORD_key_service"),
+            "mail-service", java.util.Set.of("DB_PASSWORD_mail_service"),
+            "audit-service", java.util.Set.of("AUDIT_CLIENT_SECRET", "DB_PASSWORD_audit_service"));
+    /** The environment variables naming a secret that each service reads. */
+    private static final Map<String, java.util.Set<String>> OWN_SECRET_VARIABLES = Map.of(
+            "gateway", java.util.Set.of("SEALPOST_GATEWAY_CLIENT_SECRET", "SEALPOST_DB_PASSWORD"),
+            "key-service", java.util.Set.of("SEALPOST_KEK", "SEALPOST_GATEWAY_CLIENT_SECRET", "SEALPOST_AUDIT_CLIENT_SECRET",
+                    "SEALPOST_DB_PASSWORD"),
+            "mail-service", java.util.Set.of("SEALPOST_DB_PASSWORD"),
+            "audit-service", java.util.Set.of("SEALPOST_AUDIT_CLIENT_SECRET", "SEALPOST_DB_PASSWORD"));
+
+    /**
+     * Every service process (and anything it started) holds only its own secrets: no variable naming
+     * another service's secret in {@code /proc/PID/environ}, and no value of secrets.env that is not its
+     * own in its environment or on its command line, under whatever name. Its own secrets are there, so
+     * the check reads the real environment.
+     */
+    @Test
+    @Order(1)
+    void eachServiceProcessHoldsOnlyItsOwnSecrets() throws Exception {
+        Map<String, String> secrets = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(home.resolve("secrets.env"))) {
+            int equals = line.indexOf('=');
+            if (equals > 0) {
+                secrets.put(line.substring(0, equals), line.substring(equals + 1));
+            }
+        }
+        // short values could match by chance; every generated secret is 40 characters or a 32-byte key
+        secrets.forEach((name, value) -> assertTrue(value.length() >= 24, name + " in secrets.env is too short to search for"));
+        List<String> foreign = new ArrayList<>();
+        for (String service : SERVICES) {
+            ProcessHandle process = ProcessHandle.of(PIDS.get(service)).orElseThrow(() -> new AssertionError(service + " is not running"));
+            List<ProcessHandle> processes = new ArrayList<>(List.of(process));
+            process.descendants().forEach(processes::add);
+            for (ProcessHandle each : processes) {
+                String where = service + " (pid " + each.pid() + ")";
+                Map<String, String> environment = new LinkedHashMap<>();
+                for (String entry : procFile(each.pid(), "environ")) {
+                    int equals = entry.indexOf('=');
+                    environment.put(equals < 0 ? entry : entry.substring(0, equals), equals < 0 ? "" : entry.substring(equals + 1));
+                }
+                String commandLine = String.join(" ", procFile(each.pid(), "cmdline"));
+                for (String variable : environment.keySet()) {
+                    if (variable.matches("(?i).*(secret|password|passphrase|kek).*") && !OWN_SECRET_VARIABLES.get(service).contains(variable)) {
+                        foreign.add(where + " has the variable " + variable);
+                    }
+                }
+                for (var secret : secrets.entrySet()) {
+                    if (OWN_SECRETS.get(service).contains(secret.getKey())) {
+                        continue;
+                    }
+                    // names only in the message: the values are secrets
+                    environment.forEach((variable, value) -> {
+                        if (value.contains(secret.getValue())) {
+                            foreign.add(where + " has the value of " + secret.getKey() + " in " + variable);
+                        }
+                    });
+                    if (commandLine.contains(secret.getValue())) {
+                        foreign.add(where + " has the value of " + secret.getKey() + " on its command line");
+                    }
+                }
+                if (each.equals(process)) {
+                    assertEquals(secrets.get("DB_PASSWORD_" + service.replace('-', '_')), environment.get("SEALPOST_DB_PASSWORD"),
+                            where + ": its own database password, read from its environment");
+                }
+            }
+        }
+        assertEquals(List.of(), foreign, "secrets of other services");
+        // and the ones that must be there are: key-service checks both internal clients with the same secrets they send
+        Map<String, String> keyService = new HashMap<>();
+        for (String entry : procFile(PIDS.get("key-service"), "environ")) {
+            keyService.put(entry.substring(0, Math.max(0, entry.indexOf('='))), entry.substring(entry.indexOf('=') + 1));
+        }
+        assertEquals(secrets.get("KEY_ENCRYPTION_KEY"), keyService.get("SEALPOST_KEK"));
+        assertEquals(secrets.get("GATEWAY_CLIENT_SECRET"), keyService.get("SEALPOST_GATEWAY_CLIENT_SECRET"));
+        assertEquals(secrets.get("AUDIT_CLIENT_SECRET"), keyService.get("SEALPOST_AUDIT_CLIENT_SECRET"));
+    }
+
+    /** The NUL-separated entries of /proc/PID/NAME (environ, cmdline). */
+    private static List<String> procFile(long pid, String name) throws IOException {
+        String content = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), name)), StandardCharsets.UTF_8);
+        return List.of(content.split("\0"));
+    }
+
     @Test
     @Order(2)
     void eachRealmIssuesTokensWithItsIssuerAndTheGatewayAudience() throws Exception {
