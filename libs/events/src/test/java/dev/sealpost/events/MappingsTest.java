@@ -62,7 +62,8 @@ class MappingsTest {
         String cef = CefMapping.toCef(denied());
         assertTrue(cef.startsWith("CEF:0|Sealpost|Sealpost|0.1|MAILBOX_ACCESS_DENIED|"), cef);
         assertFalse(cef.contains("\n"), "one line");
-        assertTrue(cef.contains("requestClientApplication=evil|agent\\=1\\nCEF:0|forged"), cef);
+        // the line break was escaped when the event was made (ClientText); CEF then escapes its backslash
+        assertTrue(cef.contains("requestClientApplication=evil|agent\\=1\\\\u000aCEF:0|forged"), cef);
         assertTrue(cef.contains("outcome=failure") && cef.contains("cs1=consumer") && cef.contains("src=203.0.113.7"), cef);
         String[] header = cef.split("(?<!\\\\)\\|", 8);
         assertEquals("MAILBOX_ACCESS_DENIED", header[4]);
