@@ -194,7 +194,9 @@ class AuditPipelineTest {
                 jsonLines.stream().map(line -> SecurityEventCodec.fromJson(line).id().toString()).sorted().toList());
         SecurityEvent hostileBack = jsonLines.stream().map(SecurityEventCodec::fromJson).filter(e -> e.id().equals(hostile.id())).findFirst()
                 .orElseThrow();
-        assertEquals(hostileAgent, hostileBack.userAgent(), "the user agent survives JSON lines exactly");
+        // the event escaped the control characters when it was made (ClientText); the rest survives exactly
+        assertEquals("curl\\u000d\\u000aCEF:0|forged|line\\u000a{\"injected\":true}|=\\", hostile.userAgent());
+        assertEquals(hostile.userAgent(), hostileBack.userAgent(), "the user agent survives JSON lines exactly");
 
         List<String> ocsf = export(analyst, "ocsf", grace.subject()).lines().toList();
         assertEquals(all.size(), ocsf.size());
@@ -207,7 +209,7 @@ class AuditPipelineTest {
         assertEquals(all.size(), cef.size(), "CR/LF in a field never starts a new CEF line");
         assertTrue(cef.stream().allMatch(line -> line.startsWith("CEF:0|Sealpost|")), cef.get(0));
         String hostileCef = cef.stream().filter(line -> line.contains("203.0.113.7")).findFirst().orElseThrow();
-        assertTrue(hostileCef.contains("curl\\r\\nCEF:0|forged|line\\n{\"injected\":true}|\\=\\\\"), hostileCef);
+        assertTrue(hostileCef.contains("curl\\\\u000d\\\\u000aCEF:0|forged|line\\\\u000a{\"injected\":true}|\\=\\\\"), hostileCef);
 
         given().header("Authorization", "Bearer " + analyst).queryParam("format", "ocsf").queryParam("actor", grace.subject())
                 .get("/api/audit/export").then().statusCode(200).contentType("application/x-ndjson");
