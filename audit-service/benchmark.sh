@@ -15,7 +15,7 @@ MODULE=audit-service
 # shellcheck source=../deploy/local/load-bench.sh
 source deploy/local/load-bench.sh
 AUDIT="http://127.0.0.1:$AUDIT_SERVICE_PORT"
-curl -fsS "$AUDIT/q/health/ready" >/dev/null || { echo "audit-service is not ready at $AUDIT" >&2; exit 1; }
+curl -fsS "http://127.0.0.1:${AUDIT_SERVICE_MANAGEMENT_PORT:-9083}/q/health/ready" >/dev/null || { echo "audit-service is not ready at $AUDIT" >&2; exit 1; }
 JDBC="jdbc:postgresql://127.0.0.1:$PG_PORT/sealpost_audit"
 KAFKA_LIBS="$HOME_DIR/dist/kafka/libs/*"
 load() { java -cp "$CP" dev.sealpost.audit.bench.AuditLoad "$@"; }

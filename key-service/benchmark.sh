@@ -13,7 +13,7 @@ MODULE=key-service
 source deploy/local/load-bench.sh
 KEYS="http://127.0.0.1:$KEY_SERVICE_PORT"
 ISSUER="http://localhost:$KEYCLOAK_PORT/realms/consumer"
-curl -fsS "$KEYS/q/health/ready" >/dev/null || { echo "key-service is not ready at $KEYS" >&2; exit 1; }
+curl -fsS "http://127.0.0.1:${KEY_SERVICE_MANAGEMENT_PORT:-9081}/q/health/ready" >/dev/null || { echo "key-service is not ready at $KEYS" >&2; exit 1; }
 
 ADDRESSES=200
 echo "Publishing bundles for $ADDRESSES addresses ..."

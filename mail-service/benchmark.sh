@@ -20,7 +20,7 @@ MODULE=mail-service
 source deploy/local/load-bench.sh
 MAIL="http://127.0.0.1:$MAIL_SERVICE_PORT"
 KEYS="http://127.0.0.1:$KEY_SERVICE_PORT"
-curl -fsS "$MAIL/q/health/ready" >/dev/null || { echo "mail-service is not ready at $MAIL" >&2; exit 1; }
+curl -fsS "http://127.0.0.1:${MAIL_SERVICE_MANAGEMENT_PORT:-9082}/q/health/ready" >/dev/null || { echo "mail-service is not ready at $MAIL" >&2; exit 1; }
 
 JDBC="jdbc:postgresql://127.0.0.1:$PG_PORT/sealpost_mail"
 echo "Preparing: passports, mailboxes, a sealed 4 KiB message, 100,000 messages in one inbox ..."
@@ -64,7 +64,7 @@ wait_quiet() {
   # audit-service itself idle — under 5 % of a core over 2 s; storing a backlog takes 30-50 %.
   local lag busy waited=0
   while :; do
-    lag=$(curl -fsS "http://127.0.0.1:$AUDIT_SERVICE_PORT/q/metrics" 2>/dev/null \
+    lag=$(curl -fsS "http://127.0.0.1:${AUDIT_SERVICE_MANAGEMENT_PORT:-9083}/q/metrics" 2>/dev/null \
       | awk '/^kafka_consumer_fetch_manager_records_lag\{/ && /security-events/ && $2 != "NaN" {sum += $2} END {print sum + 0}')
     busy=$(audit_busy)
     [[ $lag == 0 ]] && (( busy < 5 )) && break
@@ -76,7 +76,7 @@ wait_quiet() {
 # group_snapshot FILE: the service's count of send write statements and of the sends they wrote (group
 # commit, docs/decisions.md); group_mean BEFORE AFTER: sends per statement in between
 group_snapshot() {
-  curl -fsS "$MAIL/q/metrics" | awk '/^sealpost_mail_delivery_batch_size_count / {c = $2} /^sealpost_mail_delivery_batch_size_sum / {s = $2}
+  curl -fsS "http://127.0.0.1:${MAIL_SERVICE_MANAGEMENT_PORT:-9082}/q/metrics" | awk '/^sealpost_mail_delivery_batch_size_count / {c = $2} /^sealpost_mail_delivery_batch_size_sum / {s = $2}
     END {printf "%d %d\n", c, s}' > "$1"
 }
 group_mean() {

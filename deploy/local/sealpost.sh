@@ -13,7 +13,9 @@
 # Environment (defaults in brackets): SEALPOST_HOME [.sealpost], SEALPOST_PG_PORT [15432],
 # SEALPOST_KAFKA_PORT [19092], SEALPOST_KAFKA_CONTROLLER_PORT [19093], SEALPOST_KEYCLOAK_PORT [18080],
 # SEALPOST_KEYCLOAK_MANAGEMENT_PORT [19000], SEALPOST_GATEWAY_PORT [8080], SEALPOST_KEY_SERVICE_PORT [8081],
-# SEALPOST_MAIL_SERVICE_PORT [8082], SEALPOST_AUDIT_SERVICE_PORT [8083], SEALPOST_START_TIMEOUT [300] seconds,
+# SEALPOST_MAIL_SERVICE_PORT [8082], SEALPOST_AUDIT_SERVICE_PORT [8083], and each service's management
+# port (health, metrics; loopback only) SEALPOST_GATEWAY_MANAGEMENT_PORT [9080], SEALPOST_KEY_SERVICE_MANAGEMENT_PORT
+# [9081], SEALPOST_MAIL_SERVICE_MANAGEMENT_PORT [9082], SEALPOST_AUDIT_SERVICE_MANAGEMENT_PORT [9083], SEALPOST_START_TIMEOUT [300] seconds,
 # SEALPOST_PG_SHARED_BUFFERS [a sixth of the memory, at most 4GB], SEALPOST_PG_MAX_WAL_SIZE [4GB],
 # SEALPOST_PG_WAL_INIT_ZERO [off].
 set -euo pipefail
@@ -53,6 +55,10 @@ load_ports() {
   KEY_SERVICE_PORT=${KEY_SERVICE_PORT:-${SEALPOST_KEY_SERVICE_PORT:-8081}}
   MAIL_SERVICE_PORT=${MAIL_SERVICE_PORT:-${SEALPOST_MAIL_SERVICE_PORT:-8082}}
   AUDIT_SERVICE_PORT=${AUDIT_SERVICE_PORT:-${SEALPOST_AUDIT_SERVICE_PORT:-8083}}
+  GATEWAY_MANAGEMENT_PORT=${GATEWAY_MANAGEMENT_PORT:-${SEALPOST_GATEWAY_MANAGEMENT_PORT:-9080}}
+  KEY_SERVICE_MANAGEMENT_PORT=${KEY_SERVICE_MANAGEMENT_PORT:-${SEALPOST_KEY_SERVICE_MANAGEMENT_PORT:-9081}}
+  MAIL_SERVICE_MANAGEMENT_PORT=${MAIL_SERVICE_MANAGEMENT_PORT:-${SEALPOST_MAIL_SERVICE_MANAGEMENT_PORT:-9082}}
+  AUDIT_SERVICE_MANAGEMENT_PORT=${AUDIT_SERVICE_MANAGEMENT_PORT:-${SEALPOST_AUDIT_SERVICE_MANAGEMENT_PORT:-9083}}
 }
 
 save_ports() {
@@ -66,13 +72,19 @@ GATEWAY_PORT=$GATEWAY_PORT
 KEY_SERVICE_PORT=$KEY_SERVICE_PORT
 MAIL_SERVICE_PORT=$MAIL_SERVICE_PORT
 AUDIT_SERVICE_PORT=$AUDIT_SERVICE_PORT
+GATEWAY_MANAGEMENT_PORT=$GATEWAY_MANAGEMENT_PORT
+KEY_SERVICE_MANAGEMENT_PORT=$KEY_SERVICE_MANAGEMENT_PORT
+MAIL_SERVICE_MANAGEMENT_PORT=$MAIL_SERVICE_MANAGEMENT_PORT
+AUDIT_SERVICE_MANAGEMENT_PORT=$AUDIT_SERVICE_MANAGEMENT_PORT
 EOF
 }
 
 all_ports() {
   echo "postgres:$PG_PORT kafka:$KAFKA_PORT kafka-controller:$KAFKA_CONTROLLER_PORT keycloak:$KEYCLOAK_PORT" \
        "keycloak-management:$KEYCLOAK_MANAGEMENT_PORT gateway:$GATEWAY_PORT key-service:$KEY_SERVICE_PORT" \
-       "mail-service:$MAIL_SERVICE_PORT audit-service:$AUDIT_SERVICE_PORT"
+       "mail-service:$MAIL_SERVICE_PORT audit-service:$AUDIT_SERVICE_PORT gateway-management:$GATEWAY_MANAGEMENT_PORT" \
+       "key-service-management:$KEY_SERVICE_MANAGEMENT_PORT mail-service-management:$MAIL_SERVICE_MANAGEMENT_PORT" \
+       "audit-service-management:$AUDIT_SERVICE_MANAGEMENT_PORT"
 }
 
 service_port() {
@@ -81,6 +93,16 @@ service_port() {
     key-service) echo "$KEY_SERVICE_PORT" ;;
     mail-service) echo "$MAIL_SERVICE_PORT" ;;
     audit-service) echo "$AUDIT_SERVICE_PORT" ;;
+  esac
+}
+
+# Health and metrics: each service's management interface, on the loopback interface only.
+management_port() {
+  case $1 in
+    gateway) echo "$GATEWAY_MANAGEMENT_PORT" ;;
+    key-service) echo "$KEY_SERVICE_MANAGEMENT_PORT" ;;
+    mail-service) echo "$MAIL_SERVICE_MANAGEMENT_PORT" ;;
+    audit-service) echo "$AUDIT_SERVICE_MANAGEMENT_PORT" ;;
   esac
 }
 
@@ -372,7 +394,7 @@ start_service() {
     export SEALPOST_DB_PASSWORD="${!pwvar}"
     # The heap starts at its full size (-Xms = -Xmx): grown from 64 MB, G1 kept audit-service's at ~100 MB,
     # with a concurrent marking cycle every ~5 s that took a core from the sends beside it (docs/decisions.md).
-    SEALPOST_HTTP_PORT="$port" QUARKUS_HTTP_HOST=127.0.0.1 \
+    SEALPOST_HTTP_PORT="$port" QUARKUS_HTTP_HOST=127.0.0.1 SEALPOST_MANAGEMENT_PORT="$(management_port "$svc")" \
     SEALPOST_DB_HOST=127.0.0.1 SEALPOST_DB_PORT="$PG_PORT" SEALPOST_DB_NAME="$db" SEALPOST_DB_USER="$db" \
     SEALPOST_KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" \
     SEALPOST_KEY_SERVICE_PUBLIC_URL="http://localhost:$KEY_SERVICE_PORT" SEALPOST_KEY_SERVICE_URL="http://127.0.0.1:$KEY_SERVICE_PORT" \
@@ -421,7 +443,7 @@ cmd_up() {
   start_kafka
   start_keycloak
   for svc in "${SERVICES[@]}"; do start_service "$svc"; done
-  for svc in "${SERVICES[@]}"; do wait_up "$svc" "http://127.0.0.1:$(service_port "$svc")/q/health/ready"; done
+  for svc in "${SERVICES[@]}"; do wait_up "$svc" "http://127.0.0.1:$(management_port "$svc")/q/health/ready"; done
   trap - EXIT
   echo
   say "Sealpost is up in $((SECONDS - started)) s"
@@ -474,14 +496,14 @@ cmd_status() {
       postgres) url="postgresql://127.0.0.1:$PG_PORT" ;;
       kafka) url="127.0.0.1:$KAFKA_PORT" ;;
       keycloak) url="http://localhost:$KEYCLOAK_PORT (ready: http://127.0.0.1:$KEYCLOAK_MANAGEMENT_PORT/health/ready)" ;;
-      *) url="http://127.0.0.1:$(service_port "$name") (openapi: /q/openapi, metrics: /q/metrics)" ;;
+      *) url="http://127.0.0.1:$(service_port "$name") (health, metrics: http://127.0.0.1:$(management_port "$name")/q/)" ;;
     esac
     if ! alive "$pid"; then state=STOPPED; pid=-
     else
       case $name in
         postgres|kafka) state=$(port_in_use "${url##*:}" && echo UP || echo DOWN) ;;
         keycloak) state=$(health_of "http://127.0.0.1:$KEYCLOAK_MANAGEMENT_PORT/health/ready") ;;
-        *) state=$(health_of "http://127.0.0.1:$(service_port "$name")/q/health/ready") ;;
+        *) state=$(health_of "http://127.0.0.1:$(management_port "$name")/q/health/ready") ;;
       esac
     fi
     printf '%-15s %-8s %-6s %s\n' "$name" "$pid" "$state" "$url"

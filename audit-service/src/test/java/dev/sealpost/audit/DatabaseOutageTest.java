@@ -1,5 +1,6 @@
 package dev.sealpost.audit;
 
+import dev.sealpost.testing.ManagementInterface;
 import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.events.SecurityEventCodec;
 import dev.sealpost.events.SecurityEventType;
@@ -73,7 +74,7 @@ class DatabaseOutageTest {
         String database = database();
         String subject = "u-outage-" + UUID.randomUUID();
         SecurityEvent.Actor actor = new SecurityEvent.Actor(TestPassportIssuer.get().issuer("consumer"), subject, "outage@sealpost.test");
-        given().get("/q/health/ready").then().statusCode(200);
+        ManagementInterface.given().get("/q/health/ready").then().statusCode(200);
 
         takeDatabaseAway(database);
         Instant away = Instant.now();
@@ -91,7 +92,7 @@ class DatabaseOutageTest {
             // the consumer holds the batch and retries; its own readiness check reports it (stuck-after is 5 s in
             // tests), not only the datasource check
             await().atMost(Duration.ofSeconds(25)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> "DOWN".equals(given().get("/q/health/ready").jsonPath()
+                    .until(() -> "DOWN".equals(ManagementInterface.given().get("/q/health/ready").jsonPath()
                             .getString("checks.find { it.name == 'security-events consumer progress' }.status")));
             await().pollDelay(Duration.ofSeconds(30).minus(Duration.between(away, Instant.now()))).atMost(Duration.ofSeconds(31)).until(() -> true);
         } finally {
@@ -99,7 +100,7 @@ class DatabaseOutageTest {
         }
 
         await().atMost(Duration.ofSeconds(60)).until(() -> stored(database, subject) == EVENTS);
-        await().atMost(Duration.ofSeconds(20)).until(() -> given().get("/q/health/ready").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> ManagementInterface.given().get("/q/health/ready").statusCode() == 200);
         try (KafkaConsumer<String, String> dlq = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SealpostInfrastructure.kafka().bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "outage-dlq-" + subject, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),

@@ -3,6 +3,7 @@ package dev.sealpost.gateway;
 import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.events.SecurityEventType;
 import dev.sealpost.testing.KeyServiceProcessResource;
+import dev.sealpost.testing.ManagementInterface;
 import dev.sealpost.testing.PostgresAndKafkaResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -55,7 +56,6 @@ class GatewayRoutingTest {
 
     @Test
     void oneApiDocumentOfTheServicesAndASwaggerUiReadingIt() {
-        await().atMost(Duration.ofSeconds(30)).until(() -> given().baseUri(keyService()).get("/q/health/ready").statusCode() == 200);
         // the real key-service answers; mail- and audit-service do not run in this test and are named as missing
         var document = given().get("/openapi").then().statusCode(200).contentType("application/json").extract().jsonPath();
         assertEquals("Sealpost API", document.getString("info.title"));
@@ -68,10 +68,32 @@ class GatewayRoutingTest {
         assertTrue(ui.contains("/openapi"), "the UI reads the merged document");
     }
 
+    /**
+     * Finding 6 of issue 28: health and metrics answered on the public port to anyone, and the metrics'
+     * uri tags carried raw paths with addresses and message ids.
+     */
+    @Test
+    void internalsAreOnTheManagementPortAndMetricsCarryRouteTemplatesOnly() {
+        for (String internal : new String[] {"/q/metrics", "/q/health", "/q/health/ready", "/q/health/live"}) {
+            given().get(internal).then().statusCode(404);
+        }
+        given().get("/api/keys/directory/alice%40sealpost.test").then().statusCode(401);
+        given().get("/api/mail/messages/0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b").then().statusCode(401);
+        given().get("/no/such/thing/bob%40sealpost.test").then().statusCode(404);
+        String metrics = ManagementInterface.given().get("/q/metrics").then().statusCode(200).extract().asString();
+        List<String> requestLines = metrics.lines().filter(line -> line.startsWith("http_server_requests_seconds_count{")).toList();
+        assertTrue(requestLines.stream().anyMatch(line -> line.contains("uri=\"/api/keys/*\"")), String.join("\n", requestLines));
+        assertTrue(requestLines.stream().anyMatch(line -> line.contains("uri=\"/api/mail/*\"")), String.join("\n", requestLines));
+        for (String raw : new String[] {"alice", "%40", "bob", "0193a1b2", "/api/keys/directory"}) {
+            assertFalse(metrics.contains(raw), raw + " in the metrics");
+        }
+        ManagementInterface.given().get("/q/health/live").then().statusCode(200);
+    }
+
     @Test
     void everyAnswerCarriesTheSecurityHeadersProxiedOrNot() {
         for (var response : new io.restassured.response.Response[] {given().get("/api/keys/tenants/consumer/jwks/passport"),
-                given().get("/api/mail/quota"), given().get("/q/health/live")}) {
+                given().get("/api/mail/quota"), given().get("/openapi")}) {
             response.then().header("X-Content-Type-Options", "nosniff").header("X-Frame-Options", "DENY")
                     .header("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
                     .header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
@@ -117,6 +139,41 @@ class GatewayRoutingTest {
             assertFalse(json.contains(unsigned.substring(0, 20)) || json.contains("not-a-token"), "no token in the event: " + json);
         }
         assertEquals(Map.of("none", "no_token", "garbage", "malformed", "unsigned", "unsigned"), reasonByRequest);
+    }
+
+    /**
+     * Finding 5 of issue 28: one event per refused request let a flood of bad tokens fill the event
+     * buffer. Forty garbage tokens from each of three addresses are forty refusals each, but only the
+     * first ten per address become events of their own; the other thirty are one counting event per
+     * address once the window (10 s in the tests) is over.
+     */
+    @Test
+    void aFloodOfBadTokensCostsABoundedNumberOfEvents() throws Exception {
+        // start right after a window opened, so that all 120 requests fall into one
+        long window = ConfigProvider.getConfig().getValue("sealpost.gateway.events.refusal-window", Duration.class).toMillis();
+        await().atMost(Duration.ofMillis(window + 1_000)).pollInterval(Duration.ofMillis(20))
+                .until(() -> System.currentTimeMillis() % window < 500);
+        // addresses no other test sends from, so their windows hold only these refusals
+        String[] sources = {"127.0.0." + (100 + (int) (Math.random() * 50)), "127.0.0.151", "127.0.0.152"};
+        for (String source : sources) {
+            for (int i = 0; i < 40; i++) {
+                dev.sealpost.testing.RawHttp.Answer answer = dev.sealpost.testing.RawHttp.sendFrom(source, io.restassured.RestAssured.port,
+                        "GET", "/api/mail/quota", "Authorization: Bearer junk-" + UUID.randomUUID(), "User-Agent: flood/" + i);
+                assertEquals(401, answer.status(), answer.head());
+            }
+        }
+        java.util.Set<String> ours = java.util.Set.of(sources);
+        List<SecurityEvent> events = SecurityEventsTopic.events(event -> ours.contains(event.sourceIp()), 33);
+        assertEquals(33, events.size(), "ten events and one count per address: " + events.size());
+        for (String source : sources) {
+            List<SecurityEvent> from = events.stream().filter(event -> source.equals(event.sourceIp())).toList();
+            assertEquals(11, from.size(), source);
+            assertTrue(from.stream().allMatch(event -> event.type() == SecurityEventType.SIGN_IN_FAILED && "malformed".equals(event.reason())));
+            List<SecurityEvent> counting = from.stream().filter(event -> event.requestId() == null).toList();
+            assertEquals(1, counting.size(), source + ": " + from);
+            assertTrue(counting.get(0).target().startsWith("route:mail-service window=") && counting.get(0).target().endsWith(" further=30"),
+                    counting.get(0).target());
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.sealpost.gateway;
 
+import dev.sealpost.testing.ManagementInterface;
 import dev.sealpost.testing.LoopbackPorts;
 import dev.sealpost.testing.PostgresAndKafkaResource;
 import io.quarkus.test.common.ResourceArg;
@@ -32,12 +33,12 @@ class UpstreamDownTest {
     @Test
     void aServiceThatCannotBeReachedIsA502AndOpensItsCircuit() {
         String metric = "sealpost_gateway_upstream_circuit_open{upstream=\"key-service\"}";
-        given().get("/q/metrics").then().statusCode(200).body(containsString(metric + " 0.0"));
+        ManagementInterface.given().get("/q/metrics").then().statusCode(200).body(containsString(metric + " 0.0"));
         for (int i = 0; i < 10; i++) {
             assertEquals(502, given().get("/api/keys/tenants/consumer/jwks/passport").statusCode(), "request " + (i + 1));
         }
         // failed connections were tried again, until the breaker opened after ten failed attempts; it says so
-        String metrics = given().get("/q/metrics").then().statusCode(200).body(containsString(metric + " 1.0")).extract().asString();
+        String metrics = ManagementInterface.given().get("/q/metrics").then().statusCode(200).body(containsString(metric + " 1.0")).extract().asString();
         java.util.regex.Matcher retries = java.util.regex.Pattern.compile(
                 "sealpost_gateway_upstream_connect_retries_total\\{upstream=\"key-service\"} ([0-9.]+)").matcher(metrics);
         assertTrue(retries.find() && Double.parseDouble(retries.group(1)) >= 2, "connection retries: " + (retries.find(0) ? retries.group() : "none"));

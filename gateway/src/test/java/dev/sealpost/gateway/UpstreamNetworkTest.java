@@ -1,5 +1,6 @@
 package dev.sealpost.gateway;
 
+import dev.sealpost.testing.ManagementInterface;
 import dev.sealpost.testing.KeyServiceProcessResource;
 import dev.sealpost.testing.LoopbackPorts;
 import dev.sealpost.testing.PostgresAndKafkaResource;
@@ -135,7 +136,7 @@ class UpstreamNetworkTest {
     }
 
     private static double answerRetries() {
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = ManagementInterface.given().get("/q/metrics").then().statusCode(200).extract().asString();
         Matcher matcher = Pattern.compile("sealpost_gateway_upstream_answer_retries_total\\{upstream=\"key-service\"} ([0-9.]+)").matcher(metrics);
         return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
     }

@@ -1,5 +1,6 @@
 package dev.sealpost.mail;
 
+import dev.sealpost.testing.ManagementInterface;
 import dev.sealpost.testing.PostgresAndKafkaResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -209,7 +210,7 @@ class GroupCommitTest {
 
     /** A value of the service's Prometheus metrics (0 if not there yet). */
     private static long metric(String name) {
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = ManagementInterface.given().get("/q/metrics").then().statusCode(200).extract().asString();
         return metrics.lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
                 .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }

@@ -83,7 +83,8 @@ class LocalStackIT {
         deleteRecursively(home);
         Files.createDirectories(home);
         for (String name : List.of("PG", "KAFKA", "KAFKA_CONTROLLER", "KEYCLOAK", "KEYCLOAK_MANAGEMENT",
-                "GATEWAY", "KEY_SERVICE", "MAIL_SERVICE", "AUDIT_SERVICE")) {
+                "GATEWAY", "KEY_SERVICE", "MAIL_SERVICE", "AUDIT_SERVICE", "GATEWAY_MANAGEMENT", "KEY_SERVICE_MANAGEMENT",
+                "MAIL_SERVICE_MANAGEMENT", "AUDIT_SERVICE_MANAGEMENT")) {
             PORTS.put(name, LoopbackPorts.findFree());
         }
         Result up = sealpost(Duration.ofMinutes(20), "up");
@@ -125,9 +126,14 @@ class LocalStackIT {
 
         for (String service : SERVICES) {
             String base = "http://127.0.0.1:" + servicePort(service);
-            JsonNode live = getJson(base + "/q/health/live");
+            String management = "http://127.0.0.1:" + PORTS.get(service.toUpperCase().replace('-', '_') + "_MANAGEMENT");
+            // health and metrics are on the management interface only (issue 28, finding 6)
+            for (String internal : new String[] {"/q/health/ready", "/q/metrics", "/q/health"}) {
+                assertEquals(404, get(base + internal).statusCode(), service + " serves " + internal + " on its public port");
+            }
+            JsonNode live = getJson(management + "/q/health/live");
             assertEquals("UP", live.path("status").asText(), service + " live: " + live);
-            JsonNode ready = getJson(base + "/q/health/ready");
+            JsonNode ready = getJson(management + "/q/health/ready");
             assertEquals("UP", ready.path("status").asText(), service + " ready: " + ready);
             List<String> checks = new ArrayList<>();
             ready.path("checks").forEach(check -> checks.add(check.path("name").asText()));
@@ -135,7 +141,7 @@ class LocalStackIT {
             assertTrue(checks.contains("Kafka topic for security events"), service + ": " + checks);
             assertEquals("Sealpost " + service,
                     getJson(base + "/q/openapi?format=json").path("info").path("title").asText());
-            String metrics = get(base + "/q/metrics").body();
+            String metrics = get(management + "/q/metrics").body();
             assertTrue(metrics.contains("jvm_memory_used_bytes"), service + " metrics");
             // the JVM holds its whole heap from the start (-Xms = -Xmx, docs/decisions.md "Local stack")
             assertEquals(256L << 20, committedHeapBytes(metrics), service + " committed heap");

@@ -29,7 +29,9 @@ final class StatusCommand implements Callable<Integer> {
         Terminal terminal = cli.terminal();
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("gateway", cli.settings.gateway().toString());
-        status.put("gatewayReady", ready(cli.settings.gateway().resolve("/q/health/ready")));
+        // the gateway's health is on its management port, which clients do not reach: its public API document
+        // answers whenever the gateway serves
+        status.put("gatewayReady", ready(cli.settings.gateway().resolve("/openapi")));
         status.put("home", cli.home.root().toString());
         Optional<Profile> current = cli.home.current();
         status.put("address", current.map(Profile::address).orElse(null));

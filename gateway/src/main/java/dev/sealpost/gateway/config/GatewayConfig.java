@@ -37,6 +37,22 @@ public interface GatewayConfig {
          */
         @WithDefault("10000")
         int bufferCapacity();
+
+        /** The window in which refusals of one kind, route, reason and source are counted together (RefusalTally). */
+        @WithDefault("1m")
+        Duration refusalWindow();
+
+        /** Refusals of one kind, route, reason and source recorded one by one per window; the rest are counted. */
+        @WithDefault("10")
+        int refusalsRecordedPerWindow();
+
+        /** Distinct refusals told apart per window; past it they are counted together without source and actor. */
+        @WithDefault("1000")
+        int refusalKeysPerWindow();
+
+        /** How often closed windows are written as counting events (read by RefusalTally's schedule). */
+        @WithDefault("10s")
+        Duration refusalFlush();
     }
 
     interface RateLimitOverride {

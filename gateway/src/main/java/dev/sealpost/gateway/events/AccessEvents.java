@@ -14,8 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * What the gateway records about access, built here and buffered by {@link GatewayEvents}: a
  * sign-in (the first request of a Keycloak session from an address), a refused token (its reason
- * category), 2FA missing, a rate limit hit (once per limit, client and minute — an attack is one
- * line a minute, not a flood), a passport that could not be had. Each method returns false when the
+ * category) and a passport that could not be had (both counted by {@link RefusalTally} past the first
+ * few a minute), 2FA missing, a rate limit hit (once per limit, client and minute — an attack is one
+ * line a minute, not a flood). Each method returns false when the
  * event could not be buffered; the caller then answers 503 instead of serving.
  */
 @ApplicationScoped
@@ -30,11 +31,13 @@ public class AccessEvents {
     }
 
     private final GatewayEvents events;
+    private final RefusalTally refusals;
     private final Map<String, Boolean> seenSessions = new ConcurrentHashMap<>();
     private final Map<String, Boolean> limitedThisMinute = new ConcurrentHashMap<>();
 
-    public AccessEvents(GatewayEvents events) {
+    public AccessEvents(GatewayEvents events, RefusalTally refusals) {
         this.events = events;
+        this.refusals = refusals;
     }
 
     /** A token accepted: a sign-in event for the first request of its session from this address. */
@@ -49,7 +52,7 @@ public class AccessEvents {
 
     /** A token refused; the tenant and user only when the token itself was trusted (2FA missing). */
     public boolean signInFailed(String tenant, SecurityEvent.Actor user, TokenRejection rejection, String route, Client client) {
-        return events.record(event(SecurityEventType.SIGN_IN_FAILED, tenant, user, client)
+        return refusals.refused(event(SecurityEventType.SIGN_IN_FAILED, tenant, user, client)
                 .target("route:" + route).failure(rejection.reason()).build());
     }
 
@@ -65,7 +68,7 @@ public class AccessEvents {
     }
 
     public boolean passportFailed(String tenant, SecurityEvent.Actor user, String reason, String audience, Client client) {
-        return events.record(event(SecurityEventType.PASSPORT_REFUSED, tenant, user, client)
+        return refusals.refused(event(SecurityEventType.PASSPORT_REFUSED, tenant, user, client)
                 .target("audience:" + audience).failure(reason).build());
     }
 

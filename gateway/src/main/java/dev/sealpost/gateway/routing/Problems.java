@@ -1,6 +1,6 @@
 package dev.sealpost.gateway.routing;
 
-import io.vertx.core.json.JsonObject;
+import dev.sealpost.service.rest.Problem;
 import io.vertx.ext.web.RoutingContext;
 
 /** RFC 9457 problem answers written by the gateway itself (the services write their own). */
@@ -14,7 +14,6 @@ public final class Problems {
             context.response().reset();
             return;
         }
-        context.response().setStatusCode(status).putHeader("Content-Type", "application/problem+json")
-                .end(new JsonObject().put("type", "about:blank").put("title", title).put("status", status).put("detail", detail).encode());
+        context.response().setStatusCode(status).putHeader("Content-Type", Problem.MEDIA_TYPE).end(Problem.json(status, title, detail));
     }
 }

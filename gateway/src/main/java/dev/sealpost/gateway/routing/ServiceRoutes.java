@@ -57,6 +57,7 @@ public class ServiceRoutes {
     private final RateLimiters limits;
     private final Vertx vertx;
     private final GatewayEvents events;
+    private final dev.sealpost.service.rest.UploadPace pace;
     private final AccessEvents access;
     private final MeterRegistry metrics;
     private final VerifiedTokens verifiedTokens;
@@ -66,7 +67,7 @@ public class ServiceRoutes {
     private final boolean tracing;
 
     public ServiceRoutes(GatewayConfig config, PassportClient passports, RateLimiters limits, Vertx vertx, GatewayEvents events,
-            AccessEvents access, MeterRegistry metrics, VerifiedTokens verifiedTokens,
+            AccessEvents access, MeterRegistry metrics, VerifiedTokens verifiedTokens, dev.sealpost.service.rest.UploadPace pace,
             @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "false") boolean tracingDisabled) {
         this.tracing = !tracingDisabled;
         this.verifiedTokens = verifiedTokens;
@@ -79,6 +80,7 @@ public class ServiceRoutes {
         this.config = config;
         this.passports = passports;
         this.vertx = vertx;
+        this.pace = pace;
     }
 
     void register(@Observes Router router) {
@@ -174,6 +176,10 @@ public class ServiceRoutes {
                 })
                 .subscribe().with(passport -> {
                     request.headers().set("Authorization", "Bearer " + passport);
+                    if (WITH_BODY.contains(request.method())) {
+                        // from here on the body flows (it was paused for the token check): a trickle would hold an upstream connection
+                        pace.watch(context);
+                    }
                     proxy.handle(request);
                 }, failure -> {
                     request.resume();

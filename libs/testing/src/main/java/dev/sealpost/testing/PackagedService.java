@@ -23,16 +23,17 @@ public final class PackagedService implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Process process;
-    private final int port;
+    private final int managementPort;
 
-    private PackagedService(Process process, int port) {
+    private PackagedService(Process process, int managementPort) {
         this.process = process;
-        this.port = port;
+        this.managementPort = managementPort;
     }
 
     /**
      * The environment every service needs: its HTTP port on the loopback interface, its database and
-     * the Kafka broker. Add service-specific variables to the returned (mutable) map.
+     * the Kafka broker (its management port is chosen by {@link #start}). Add service-specific
+     * variables to the returned (mutable) map.
      */
     public static Map<String, String> environment(DatabaseCoordinates database, int port) {
         return new HashMap<>(Map.of(
@@ -61,17 +62,27 @@ public final class PackagedService implements AutoCloseable {
         }
         int port = Integer.parseInt(environment.get("SEALPOST_HTTP_PORT"));
         LoopbackPorts.requireFree(port, "service under test");
+        // health and metrics answer on the management interface, a port of its own
+        int managementPort = environment.containsKey("SEALPOST_MANAGEMENT_PORT") ? Integer.parseInt(environment.get("SEALPOST_MANAGEMENT_PORT"))
+                : LoopbackPorts.findFree();
+        LoopbackPorts.requireFree(managementPort, "management interface of the service under test");
         ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx192m", "-jar",
                 jar.toString());
         builder.environment().putAll(environment);
+        builder.environment().put("SEALPOST_MANAGEMENT_PORT", Integer.toString(managementPort));
         Files.createDirectories(log.toAbsolutePath().getParent());
         builder.redirectErrorStream(true).redirectOutput(log.toFile());
-        return new PackagedService(builder.start(), port);
+        return new PackagedService(builder.start(), managementPort);
+    }
+
+    /** The base URL of the service's management interface (health, metrics). */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
     }
 
     public boolean ready() {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
+            return HTTP.send(HttpRequest.newBuilder(URI.create(managementUrl() + "/q/health/ready")).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (IOException e) {
             return false;

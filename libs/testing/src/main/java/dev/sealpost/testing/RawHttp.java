@@ -36,12 +36,24 @@ public final class RawHttp {
 
     /** Sends {@code method target} with the given extra header lines (each without CRLF) and no body; closes after the answer. */
     public static Answer send(int port, String method, String target, String... headers) throws IOException {
+        return sendFrom(null, port, method, target, headers);
+    }
+
+    /**
+     * As {@link #send}, from the loopback address {@code source} (any 127.x.y.z on Linux), so that a test
+     * can be a client of its own address; null for the system's choice.
+     */
+    public static Answer sendFrom(String source, int port, String method, String target, String... headers) throws IOException {
         StringBuilder request = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
         for (String header : headers) {
             request.append(header).append("\r\n");
         }
         request.append("\r\n");
-        try (Socket socket = new Socket("127.0.0.1", port)) {
+        try (Socket socket = new Socket()) {
+            if (source != null) {
+                socket.bind(new java.net.InetSocketAddress(source, 0));
+            }
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 15_000);
             socket.setSoTimeout(15_000);
             socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();

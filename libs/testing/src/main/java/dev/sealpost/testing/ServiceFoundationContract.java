@@ -32,13 +32,13 @@ public abstract class ServiceFoundationContract {
 
     @Test
     void livenessIsUp() {
-        given().when().get("/q/health/live")
+        ManagementInterface.given().when().get("/q/health/live")
                 .then().statusCode(200).body("status", equalTo("UP"));
     }
 
     @Test
     void readinessChecksThePostgresAndKafkaItUses() {
-        given().when().get("/q/health/ready")
+        ManagementInterface.given().when().get("/q/health/ready")
                 .then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItems(
@@ -57,7 +57,7 @@ public abstract class ServiceFoundationContract {
 
     @Test
     void prometheusMetricsAreExposed() {
-        given().when().get("/q/metrics")
+        ManagementInterface.given().when().get("/q/metrics")
                 .then().statusCode(200)
                 // Prometheus text or OpenMetrics, whichever the scraper asks for
                 .contentType(anyOf(startsWith("text/plain"), startsWith("application/openmetrics-text")))

@@ -22,6 +22,14 @@ public interface MailConfig {
     @WithDefault("67108864")
     long maxInFlightMessageBytes();
 
+    /**
+     * The share of {@link #maxInFlightMessageBytes()} one user may hold at once (429 past it): one
+     * message of the largest size and a few small ones, so that no single user can take the whole
+     * budget from everyone else. Between {@link #maxMessageBytes()} and the whole budget.
+     */
+    @WithDefault("33554432")
+    long maxInFlightMessageBytesPerUser();
+
     /** Storage per mailbox, counting every copy it holds (inbox, sent, trash...). */
     @WithDefault("1073741824")
     long defaultQuotaBytes();

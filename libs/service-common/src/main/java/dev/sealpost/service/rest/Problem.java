@@ -14,4 +14,10 @@ public record Problem(String type, String title, int status, String detail, Stri
     public static Problem of(int status, String title, String detail) {
         return new Problem("about:blank", title, status, detail, null);
     }
+
+    /** The problem as JSON text, for answers written below Quarkus REST (Vert.x handlers). */
+    public static String json(int status, String title, String detail) {
+        return new io.vertx.core.json.JsonObject().put("type", "about:blank").put("title", title).put("status", status)
+                .put("detail", detail).encode();
+    }
 }
