@@ -1,5 +1,6 @@
 package dev.sealpost.audit;
 
+import dev.sealpost.testing.DatabaseFaults;
 import dev.sealpost.testing.ManagementInterface;
 import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.events.SecurityEventCodec;
@@ -22,7 +23,6 @@ import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -45,22 +45,6 @@ class DatabaseOutageTest {
 
     private static final int EVENTS = 500;
 
-    /** Refuses new connections to the service's database and ends the ones it has. */
-    private static void takeDatabaseAway(String database) throws Exception {
-        try (Connection admin = SealpostInfrastructure.postgres().connectAsSuperuser("postgres");
-             Statement statement = admin.createStatement()) {
-            statement.execute("ALTER DATABASE " + database + " ALLOW_CONNECTIONS false");
-            statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + database + "'");
-        }
-    }
-
-    private static void bringDatabaseBack(String database) throws Exception {
-        try (Connection admin = SealpostInfrastructure.postgres().connectAsSuperuser("postgres");
-             Statement statement = admin.createStatement()) {
-            statement.execute("ALTER DATABASE " + database + " ALLOW_CONNECTIONS true");
-        }
-    }
-
     private static long stored(String database, String subject) throws Exception {
         try (Connection db = SealpostInfrastructure.postgres().connectAsSuperuser(database);
              ResultSet row = db.createStatement().executeQuery("SELECT count(*) FROM audit_event WHERE actor_subject = '" + subject + "'")) {
@@ -76,7 +60,7 @@ class DatabaseOutageTest {
         SecurityEvent.Actor actor = new SecurityEvent.Actor(TestPassportIssuer.get().issuer("consumer"), subject, "outage@sealpost.test");
         ManagementInterface.given().get("/q/health/ready").then().statusCode(200);
 
-        takeDatabaseAway(database);
+        DatabaseFaults.takeAway(database);
         Instant away = Instant.now();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SealpostInfrastructure.kafka().bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
@@ -96,7 +80,7 @@ class DatabaseOutageTest {
                             .getString("checks.find { it.name == 'security-events consumer progress' }.status")));
             await().pollDelay(Duration.ofSeconds(30).minus(Duration.between(away, Instant.now()))).atMost(Duration.ofSeconds(31)).until(() -> true);
         } finally {
-            bringDatabaseBack(database);
+            DatabaseFaults.bringBack(database);
         }
 
         await().atMost(Duration.ofSeconds(60)).until(() -> stored(database, subject) == EVENTS);

@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
  * A TCP relay between the gateway and the real key-service that can lose answers on purpose: the
  * next {@link #loseNextAnswers(int) n} requests are received and then their connection is closed
  * without a byte of answer (what a replica that dies mid-request does). It records the head of
- * every request it saw, so a test can read what the gateway sent to the service.
+ * every request it saw, so a test can read what the gateway sent to the service. It can also
+ * {@link #holdNextAnswers(int) hold} requests: received, the connection kept open, never answered (what a
+ * hung replica does).
  */
 final class FaultyConnection implements AutoCloseable {
 
@@ -25,6 +27,7 @@ final class FaultyConnection implements AutoCloseable {
     private final ServerSocket server;
     private final int targetPort;
     private final AtomicInteger answersToLose = new AtomicInteger();
+    private final AtomicInteger answersToHold = new AtomicInteger();
     private final List<String> requestHeads = new CopyOnWriteArrayList<>();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
@@ -38,6 +41,10 @@ final class FaultyConnection implements AutoCloseable {
 
     void loseNextAnswers(int count) {
         answersToLose.set(count);
+    }
+
+    void holdNextAnswers(int count) {
+        answersToHold.set(count);
     }
 
     /** The heads (request line and headers) of the requests seen, in order. */
@@ -78,6 +85,12 @@ final class FaultyConnection implements AutoCloseable {
                             if (answersToLose.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                                 from.close(); // received, never answered
                                 to.close();
+                                return;
+                            }
+                            if (answersToHold.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                                while (in.read(buffer) > 0) {
+                                    // received, kept open, never passed on
+                                }
                                 return;
                             }
                         }

@@ -57,7 +57,7 @@ class KafkaUnreachableReadinessTest {
                 .then().statusCode(503)
                 .body("status", equalTo("DOWN"))
                 .body("checks.find { it.name == 'Kafka topic for security events' }.status", equalTo("DOWN"))
-                .body("checks.find { it.name == 'Reactive PostgreSQL connections health check' }.status", equalTo("UP"));
+                .body("checks.find { it.name == 'PostgreSQL' }.status", equalTo("UP"));
     }
 
     @Test

@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,12 +47,14 @@ class UpstreamNetworkTest {
 
     private static final String JWKS = "/api/keys/tenants/consumer/jwks/passport";
     private static final Pattern TRACEPARENT = Pattern.compile("(?im)^traceparent: 00-([0-9a-f]{32})-([0-9a-f]{16})-0[01]$");
+    private static final long DEADLINE_MILLIS = 2_000;
     private static FaultyConnection relay;
 
     public static class BehindARelay implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("sealpost.gateway.upstreams.key-service", "http://127.0.0.1:" + LoopbackPorts.findFree());
+            return Map.of("sealpost.gateway.upstreams.key-service", "http://127.0.0.1:" + LoopbackPorts.findFree(),
+                    "sealpost.requests.deadline", DEADLINE_MILLIS + "ms");
         }
     }
 
@@ -68,6 +71,7 @@ class UpstreamNetworkTest {
                     direct.getPort());
         }
         relay.loseNextAnswers(0);
+        relay.holdNextAnswers(0);
         relay.forgetRequests();
     }
 
@@ -91,16 +95,30 @@ class UpstreamNetworkTest {
 
         relay.forgetRequests();
         relay.loseNextAnswers(3);
-        given().get(JWKS).then().statusCode(502);
+        given().get(JWKS).then().statusCode(502).contentType("application/problem+json").body("detail", equalTo("key-service gave no answer"));
         assertEquals(3, relay.requestHeads().size(), "the request and two retries, no more: " + relay.requestHeads());
     }
 
     @Test
     void aRequestWithABodyIsNeverSentTwice() {
         relay.loseNextAnswers(1);
-        given().contentType("application/json").body("{\"probe\":true}").post("/api/keys/log/entries").then().statusCode(502);
+        given().contentType("application/json").body("{\"probe\":true}").post("/api/keys/log/entries").then().statusCode(502)
+                .contentType("application/problem+json");
         assertEquals(1, relay.requestHeads().size(), "sent once: " + relay.requestHeads());
         assertTrue(relay.requestHeads().get(0).startsWith("POST "), relay.requestHeads().get(0));
+    }
+
+    /** Finding 9 of issue 28: a hung service held the client until it answered; now the deadline answers 503. */
+    @Test
+    void aServiceThatTakesTheRequestAndHangsIsA503AtTheDeadline() {
+        relay.holdNextAnswers(1);
+        long started = System.nanoTime();
+        given().get(JWKS).then().statusCode(503).contentType("application/problem+json").header("Retry-After", "5")
+                .body("status", equalTo(503));
+        long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
+        assertTrue(elapsedMillis >= DEADLINE_MILLIS - 100 && elapsedMillis < DEADLINE_MILLIS + 1_500, "answered after " + elapsedMillis + " ms");
+        assertEquals(1, relay.requestHeads().size(), "the service received it once: " + relay.requestHeads());
+        given().get(JWKS).then().statusCode(200);
     }
 
     @Test

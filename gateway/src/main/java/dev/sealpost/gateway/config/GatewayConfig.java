@@ -14,10 +14,6 @@ public interface GatewayConfig {
     /** Where the services run (internal network). */
     Upstreams upstreams();
 
-    /** How long a proxied request may take before the client gets 504. */
-    @WithDefault("30s")
-    Duration requestTimeout();
-
     /** The passport exchange at key-service. */
     Passports passports();
 

@@ -58,6 +58,8 @@ public class ServiceRoutes {
     private final Vertx vertx;
     private final GatewayEvents events;
     private final dev.sealpost.service.rest.UploadPace pace;
+    /** The request deadline (RequestDeadline answers when it passes): no wait on a service is longer. */
+    private final dev.sealpost.service.config.DeadlineConfig deadlines;
     private final AccessEvents access;
     private final MeterRegistry metrics;
     private final VerifiedTokens verifiedTokens;
@@ -68,6 +70,7 @@ public class ServiceRoutes {
 
     public ServiceRoutes(GatewayConfig config, PassportClient passports, RateLimiters limits, Vertx vertx, GatewayEvents events,
             AccessEvents access, MeterRegistry metrics, VerifiedTokens verifiedTokens, dev.sealpost.service.rest.UploadPace pace,
+            dev.sealpost.service.config.DeadlineConfig deadlines,
             @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "false") boolean tracingDisabled) {
         this.tracing = !tracingDisabled;
         this.verifiedTokens = verifiedTokens;
@@ -81,6 +84,7 @@ public class ServiceRoutes {
         this.passports = passports;
         this.vertx = vertx;
         this.pace = pace;
+        this.deadlines = deadlines;
     }
 
     void register(@Observes Router router) {
@@ -91,9 +95,10 @@ public class ServiceRoutes {
 
     private void route(Router router, String path, URI upstream, String audience, long bodyLimit) {
         HttpClient client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5_000)
-                .setIdleTimeout((int) config.requestTimeout().toSeconds()).setMaxPoolSize(64));
+                .setIdleTimeout((int) deadlines.deadline().toSeconds() + 1).setMaxPoolSize(64));
         HttpProxy proxy = HttpProxy.reverseProxy(client)
-                .originRequestProvider(new UpstreamConnections(audience, upstream, metrics).provider(vertx))
+                .originRequestProvider(new UpstreamConnections(audience, upstream, metrics, deadlines.deadline()).provider(vertx))
+                .addInterceptor(new UpstreamFailures(audience, deadlines.retryAfter(), UpstreamConnections.CIRCUIT_DELAY))
                 .addInterceptor(new SafeMethodRetries(metrics.counter("sealpost.gateway.upstream.answer.retries",
                         io.micrometer.core.instrument.Tags.of("upstream", audience))));
         router.route(path).order(-10).handler(context -> forward(context, proxy, audience, bodyLimit));

@@ -36,17 +36,23 @@ final class UpstreamConnections {
     private static final TypeLiteral<Uni<HttpClientRequest>> CONNECTION = new TypeLiteral<>() {
     };
 
+    /** How long the circuit stays open before a request is let through to try the service again. */
+    static final java.time.Duration CIRCUIT_DELAY = java.time.Duration.ofSeconds(10);
+
     private final SocketAddress address;
+    /** The longest wait for a connection, the pool's queue included (RequestOptions' connect timeout covers both). */
+    private final long connectionWaitMillis;
     private final TypedGuard<Uni<HttpClientRequest>> guard;
 
-    UpstreamConnections(String name, URI upstream, MeterRegistry metrics) {
+    UpstreamConnections(String name, URI upstream, MeterRegistry metrics, java.time.Duration connectionWait) {
+        this.connectionWaitMillis = connectionWait.toMillis();
         this.address = SocketAddress.inetSocketAddress(upstream.getPort(), upstream.getHost());
         AtomicInteger open = metrics.gauge("sealpost.gateway.upstream.circuit.open", Tags.of("upstream", name), new AtomicInteger());
         Counter retries = metrics.counter("sealpost.gateway.upstream.connect.retries", Tags.of("upstream", name));
         this.guard = TypedGuard.create(CONNECTION)
                 .withRetry().maxRetries(2).delay(100, ChronoUnit.MILLIS).retryOn(ConnectException.class)
                 .onRetry(retries::increment).done()
-                .withCircuitBreaker().name("upstream-" + name).requestVolumeThreshold(10).failureRatio(0.5).delay(10, ChronoUnit.SECONDS)
+                .withCircuitBreaker().name("upstream-" + name).requestVolumeThreshold(10).failureRatio(0.5).delay(CIRCUIT_DELAY.toSeconds(), ChronoUnit.SECONDS)
                 .successThreshold(2).failOn(ConnectException.class)
                 .onStateChange(state -> open.set(state == CircuitBreakerState.OPEN ? 1 : 0)).done()
                 .build();
@@ -57,7 +63,7 @@ final class UpstreamConnections {
         return (request, client) -> {
             Context context = vertx.getOrCreateContext();
             Uni<HttpClientRequest> connect = Uni.createFrom().completionStage(
-                    () -> client.request(new RequestOptions().setServer(address)).toCompletionStage());
+                    () -> client.request(new RequestOptions().setServer(address).setConnectTimeout(connectionWaitMillis)).toCompletionStage());
             return Future.fromCompletionStage(guard.get(() -> connect).subscribeAsCompletionStage(), context);
         };
     }

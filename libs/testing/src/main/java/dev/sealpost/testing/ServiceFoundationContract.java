@@ -42,7 +42,7 @@ public abstract class ServiceFoundationContract {
                 .then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItems(
-                        "Reactive PostgreSQL connections health check",
+                        "PostgreSQL",
                         "Kafka topic for security events"))
                 .body("checks.find { it.name == 'Kafka topic for security events' }.data.topic",
                         equalTo("security-events"));

@@ -1,5 +1,6 @@
 package dev.sealpost.service.rest;
 
+import dev.sealpost.service.config.DeadlineConfig;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import jakarta.ws.rs.NotFoundException;
@@ -19,6 +20,12 @@ import java.util.UUID;
 public class ProblemExceptionMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemExceptionMappers.class);
+
+    private final String retryAfterSeconds;
+
+    public ProblemExceptionMappers(DeadlineConfig deadlines) {
+        this.retryAfterSeconds = Long.toString(Math.max(1, deadlines.retryAfter().toSeconds()));
+    }
 
     @ServerExceptionMapper
     public RestResponse<Problem> mapWebApplicationException(WebApplicationException exception) {
@@ -61,11 +68,23 @@ public class ProblemExceptionMappers {
     }
 
     @ServerExceptionMapper
-    public RestResponse<Problem> mapUnexpected(Exception exception) {
+    public RestResponse<Problem> mapUnexpected(Exception exception, io.vertx.core.http.HttpServerResponse response) {
+        if (response.ended()) {
+            // RequestDeadline answered 503 already: this is the abandoned request's late answer failing to be written
+            LOG.debugf("a request answered at its deadline ended later: %s", exception);
+            return problem(Problem.of(503, "Service Unavailable", null));
+        }
         return unexpected(exception);
     }
 
-    private static RestResponse<Problem> unexpected(Exception exception) {
+    private RestResponse<Problem> unexpected(Exception exception) {
+        if (DependencyFailures.unavailable(exception)) {
+            // the request was fine; a dependency is down or hung: the client may try again (no stack trace: expected)
+            LOG.warnf("a dependency is unavailable: %s", exception);
+            return RestResponse.ResponseBuilder.<Problem>create(503)
+                    .entity(Problem.of(503, "Service Unavailable", "a service this request needs is unavailable; try again later"))
+                    .type(Problem.MEDIA_TYPE).header("Retry-After", retryAfterSeconds).build();
+        }
         String errorId = UUID.randomUUID().toString();
         // the cause goes to the log under an id; messages of our own exceptions never carry secrets
         LOG.errorf(exception, "unexpected failure, error id %s", errorId);
