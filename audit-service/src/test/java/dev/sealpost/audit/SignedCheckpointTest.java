@@ -112,6 +112,18 @@ class SignedCheckpointTest {
         assertTrue(adjusted.problem().contains("signature"), adjusted.problem());
     }
 
+    /**
+     * Issue 28, finding 10: the chain of unattributed events (refused tokens, floods) was never
+     * sealed, so a superuser could rewrite exactly the trace an attacker leaves.
+     */
+    @Test
+    void theChainOfUnattributedEventsIsSealedLikeEveryTenants() throws Exception {
+        tenEvents(SecurityEvent.UNATTRIBUTED_TENANT);
+        seal(); // waits until every chain, this one included, is sealed without a failure
+        ChainVerifier.Result sealed = verify(SecurityEvent.UNATTRIBUTED_TENANT);
+        assertTrue(sealed.intact() && sealed.checkpointsVerified() >= 1, sealed.toString());
+    }
+
     @Test
     void rowsCutOffTheEndAreFoundThroughTheCheckpoint() throws Exception {
         tenEvents("consumer");

@@ -48,6 +48,31 @@ class AuditCheckpointSigningTest {
         assertTrue(passportKeys.stream().noneMatch(key -> key.get("kid").equals(signed.getString("kid"))), "a key of its own purpose");
     }
 
+    /**
+     * Issue 28, finding 10: the chain of unattributed events (tenant "sealpost") was never sealed,
+     * key-service answered 400 "an existing tenant is required" every ten minutes.
+     */
+    @Test
+    void thePseudoTenantsChainIsSignedWithAnAuditKeyOfItsOwnAndHasNoOtherKeys() {
+        String body = "{\"tenant\":\"sealpost\",\"position\":7,\"chainHash\":\"" + HASH + "\"}";
+        await().atMost(Duration.ofSeconds(30)).until(() -> post("audit-service", AUDIT_SECRET, body).statusCode() == 200);
+        JsonPath signed = post("audit-service", AUDIT_SECRET, body).then().statusCode(200).extract().jsonPath();
+        assertEquals("sealpost", signed.getString("tenant"));
+        AuditCheckpoint checkpoint = new AuditCheckpoint("sealpost", 7, signed.getLong("timestampMillis"), new byte[32],
+                Base64.getUrlDecoder().decode(signed.getString("signature")));
+        List<Map<String, String>> keys = given().get("/api/keys/tenants/sealpost/jwks/audit").then().statusCode(200).extract().jsonPath()
+                .getList("keys");
+        Map<String, String> jwk = keys.stream().filter(key -> key.get("kid").equals(signed.getString("kid"))).findFirst().orElseThrow();
+        assertTrue(checkpoint.verify(jwk));
+        List<Map<String, String>> acmeKeys = given().get("/api/keys/tenants/acme/jwks/audit").then().statusCode(200).extract().jsonPath()
+                .getList("keys");
+        assertTrue(acmeKeys.stream().noneMatch(key -> key.get("kid").equals(signed.getString("kid"))), "not a tenant's key");
+        // no users, so nothing else to sign: no passport or directory keys, no tree head, no operator
+        for (String path : List.of("/api/keys/tenants/sealpost/jwks/passport", "/api/keys/tenants/sealpost/jwks/directory")) {
+            given().get(path).then().statusCode(404).contentType("application/problem+json");
+        }
+    }
+
     @Test
     void onlyAuditServicesCredentialAndWellFormedRequestsAreSigned() {
         String body = "{\"tenant\":\"acme\",\"position\":1,\"chainHash\":\"" + HASH + "\"}";

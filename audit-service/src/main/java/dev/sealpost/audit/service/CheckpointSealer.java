@@ -18,6 +18,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Seals each tenant's hash chain periodically: the current head (position and hash) is signed by
@@ -54,7 +55,11 @@ public class CheckpointSealer {
                 failure.getClass().getSimpleName(), failure.getMessage())).onFailure().recoverWithNull().replaceWithVoid();
     }
 
-    /** Seals every tenant whose chain grew since its last checkpoint; returns how many were sealed. */
+    /**
+     * Seals every chain (each tenant's and the pseudo-tenant's) that grew since its last checkpoint;
+     * returns how many were sealed. One chain that cannot be sealed does not hold up the others: all
+     * are tried, then the first failure is reported.
+     */
     public Uni<Integer> sealAll() {
         return pool.query("""
                         SELECT h.tenant, h.seq, h.hash FROM audit_chain_head h
@@ -65,8 +70,15 @@ public class CheckpointSealer {
                     rows.forEach(heads::add);
                     return Multi.createFrom().iterable(heads)
                             .onItem().transformToUniAndConcatenate(head -> seal(head.getString("tenant"), head.getLong("seq"),
-                                    head.getBuffer("hash").getBytes()))
-                            .collect().asList().map(List::size);
+                                    head.getBuffer("hash").getBytes())
+                                    .map(sealed -> (Throwable) null).onFailure().recoverWithItem(failure -> failure))
+                            .collect().asList()
+                            .map(outcomes -> {
+                                outcomes.stream().filter(Objects::nonNull).findFirst().ifPresent(failure -> {
+                                    throw failure instanceof RuntimeException runtime ? runtime : new IllegalStateException(failure);
+                                });
+                                return outcomes.size();
+                            });
                 });
     }
 

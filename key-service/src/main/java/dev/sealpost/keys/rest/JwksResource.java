@@ -41,10 +41,10 @@ public class JwksResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "JSON Web Key Set of a tenant's signing keys for one purpose (passport, directory)")
+    @Operation(summary = "JSON Web Key Set of a tenant's signing keys for one purpose (passport, directory, audit; the pseudo-tenant sealpost: audit only)")
     public Uni<RestResponse<String>> jwks(@RestPath String tenant, @RestPath String purpose) {
         KeyPurpose keyPurpose = KeyPurpose.fromPathSegment(purpose);
-        if (!tenants.exists(tenant) || keyPurpose == null) {
+        if (keyPurpose == null || !tenants.holdsKeys(tenant, keyPurpose)) {
             throw ProblemException.notFound("no such tenant or key purpose");
         }
         long maxAge = Math.max(1, config.rotation().publishAhead().toSeconds() / 2);

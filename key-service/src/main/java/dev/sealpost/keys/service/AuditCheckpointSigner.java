@@ -35,8 +35,8 @@ public class AuditCheckpointSigner {
     }
 
     public Signed sign(Request request) {
-        if (request == null || request.tenant() == null || !tenants.exists(request.tenant())) {
-            throw ProblemException.badRequest("an existing tenant is required");
+        if (request == null || request.tenant() == null || !tenants.holdsKeys(request.tenant(), KeyPurpose.AUDIT)) {
+            throw ProblemException.badRequest("an existing tenant (or the pseudo-tenant of unattributed events) is required");
         }
         if (request.position() == null || request.position() < 1) {
             throw ProblemException.badRequest("position counts from 1");

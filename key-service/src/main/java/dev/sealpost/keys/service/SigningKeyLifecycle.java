@@ -127,7 +127,8 @@ public class SigningKeyLifecycle {
 
     private List<TenantPurpose> pairs() {
         List<TenantPurpose> pairs = new ArrayList<>();
-        tenants.names().stream().sorted().forEach(tenant -> Arrays.stream(KeyPurpose.values())
+        tenants.keyHolders().stream().sorted().forEach(tenant -> Arrays.stream(KeyPurpose.values())
+                .filter(purpose -> tenants.holdsKeys(tenant, purpose))
                 .forEach(purpose -> pairs.add(new TenantPurpose(tenant, purpose))));
         return pairs;
     }

@@ -1,19 +1,31 @@
 package dev.sealpost.keys.service;
 
+import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.keys.config.KeyServiceConfig;
 import dev.sealpost.keys.domain.KeyPurpose;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
-/** The configured tenants and the URLs derived for them. */
+/**
+ * The configured tenants and the URLs derived for them, and who holds signing keys: every tenant
+ * for every purpose, and the {@value SecurityEvent#UNATTRIBUTED_TENANT} pseudo-tenant for
+ * {@link KeyPurpose#AUDIT} only. Events nobody can be attributed to (bad tokens, refusals before a
+ * tenant is known) form a hash chain of their own in audit-service; it is sealed like every other
+ * chain, but that pseudo-tenant has no users, so it never signs passports or tree heads.
+ */
 @ApplicationScoped
 public class Tenants {
 
+    /** The pseudo-tenant of unattributed events. */
+    public static final String UNATTRIBUTED = SecurityEvent.UNATTRIBUTED_TENANT;
+
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
     private final KeyServiceConfig config;
+    private final Set<String> keyHolders;
 
     public Tenants(KeyServiceConfig config) {
         this.config = config;
@@ -21,7 +33,23 @@ public class Tenants {
             if (!NAME.matcher(name).matches()) {
                 throw new IllegalStateException("tenant names are lower-case letters, digits and '-': " + name);
             }
+            if (name.equals(UNATTRIBUTED)) {
+                throw new IllegalStateException("'" + UNATTRIBUTED + "' is the pseudo-tenant of unattributed events, not a tenant name");
+            }
         });
+        Set<String> holders = new TreeSet<>(config.tenants().keySet());
+        holders.add(UNATTRIBUTED);
+        this.keyHolders = Set.copyOf(holders);
+    }
+
+    /** Everyone that holds signing keys, in a stable order: the tenants and the pseudo-tenant. */
+    public Set<String> keyHolders() {
+        return keyHolders;
+    }
+
+    /** Whether {@code tenant} holds signing keys for {@code purpose}. */
+    public boolean holdsKeys(String tenant, KeyPurpose purpose) {
+        return exists(tenant) || (UNATTRIBUTED.equals(tenant) && purpose == KeyPurpose.AUDIT);
     }
 
     public Set<String> names() {
