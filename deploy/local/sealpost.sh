@@ -333,7 +333,7 @@ start_kafka() {
   say "starting Kafka (KRaft) on 127.0.0.1:$KAFKA_PORT"
   spawn kafka java "${java_opts[@]}" -cp "$cp" kafka.Kafka "$kafka/server.properties"
   wait_log kafka "Kafka Server started" 90
-  for topic in security-events security-events-dlq; do
+  for topic in security-events security-events-dlq session-revocations; do
     java -Xmx128m -Dlog4j2.configurationFile="$LOCAL/kafka/log4j2.properties" -cp "$cp" \
         org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$KAFKA_PORT" --create --if-not-exists \
         --topic "$topic" --partitions 3 --replication-factor 1 >>"$LOGS/kafka-topics.log" 2>&1 \
@@ -362,6 +362,7 @@ start_keycloak() {
   KC_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/keycloak" KC_DB_USERNAME=keycloak KC_DB_PASSWORD="$KEYCLOAK_DB_PASSWORD" \
   KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD="$KEYCLOAK_ADMIN_PASSWORD" \
   SEALPOST_GATEWAY_CLIENT_SECRET="$GATEWAY_CLIENT_SECRET" \
+  SEALPOST_BACKCHANNEL_LOGOUT_URL="http://127.0.0.1:$GATEWAY_PORT/auth/backchannel-logout" \
   JAVA_OPTS_KC_HEAP="-Xms128m -Xmx768m" \
     spawn keycloak "$kc/bin/kc.sh" start --optimized \
         --http-enabled=true --http-host=127.0.0.1 --http-port="$KEYCLOAK_PORT" \

@@ -66,6 +66,21 @@ final class CraftedTokens {
         return rsa(header(), claims());
     }
 
+    /**
+     * A back-channel logout token for the real token's session, shaped as Keycloak's (typ logout+jwt,
+     * the logout event, aud the CLI's client), signed by the attacker's key under the realm key's kid:
+     * whoever could pass it would sign anyone out.
+     */
+    String forgedLogoutToken() throws Exception {
+        ObjectNode claims = claims();
+        ObjectNode logout = JSON.createObjectNode().put("iss", claims.path("iss").asText()).put("aud", "sealpost-cli")
+                .put("sub", claims.path("sub").asText()).put("sid", claims.path("sid").asText()).put("typ", "Logout")
+                .put("iat", java.time.Instant.now().getEpochSecond()).put("exp", java.time.Instant.now().getEpochSecond() + 120)
+                .put("jti", java.util.UUID.randomUUID().toString());
+        logout.putObject("events").putObject("http://schemas.openid.net/event/backchannel-logout");
+        return rsa(header().put("typ", "logout+jwt"), logout);
+    }
+
     /** The attacker's public key offered in the header ({@code jwk}), signed by its private key. */
     String withEmbeddedJwk() throws Exception {
         RSAPublicKey publicKey = (RSAPublicKey) attacker.getPublic();

@@ -460,6 +460,75 @@ class LocalStackIT {
         assertEquals("consumer", rateLimited.path("tenant").asText());
     }
 
+    /**
+     * Issue 28, finding 10: a token stayed usable after its Keycloak session ended, until it expired.
+     * Keycloak's back-channel logout reaches the gateway; the gateway passes it on to its replica, and
+     * both refuse the session's tokens within seconds: after the user signs out (bob), and after an
+     * administrator revokes a session (carol). A logout token that is not Keycloak's is refused.
+     */
+    @Test
+    @Order(5)
+    void aSessionEndedInKeycloakIsRefusedWithinSecondsByEveryGatewayReplica() throws Exception {
+        String keycloak = "http://localhost:" + PORTS.get("KEYCLOAK");
+        String gateway = "http://127.0.0.1:" + PORTS.get("GATEWAY");
+        String run = "logout-" + System.nanoTime() + "-";
+        JsonNode bob = signInResponse("bob", "consumer");
+        String bobToken = bob.path("access_token").asText();
+        String carolToken = signInWithSecondFactor("carol", "acme");
+        String daveToken = signInWithSecondFactor("dave", "acme");
+        try (GatewayReplica replica = GatewayReplica.start(root, home, PORTS, Map.of())) {
+            for (String base : List.of(gateway, replica.url())) {
+                assertEquals(200, send(base + "/api/mail/quota", bobToken, run + "bob-before").statusCode());
+                assertEquals(200, send(base + "/api/mail/quota", carolToken, run + "carol-before").statusCode());
+            }
+            // bob signs out (RP-initiated logout with his refresh token, as the CLI's logout does)
+            HttpResponse<String> signOut = HTTP.send(HttpRequest.newBuilder(URI.create(
+                            keycloak + "/realms/consumer/protocol/openid-connect/logout"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("client_id=sealpost-cli&refresh_token="
+                            + bob.path("refresh_token").asText())).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(204, signOut.statusCode(), signOut.body());
+            // an administrator ends carol's session
+            String carolSession = new CraftedTokens(carolToken).claims().path("sid").asText();
+            assertFalse(carolSession.isEmpty(), "Keycloak's access tokens carry the session id");
+            HttpResponse<String> revoke = HTTP.send(HttpRequest.newBuilder(URI.create(keycloak + "/admin/realms/acme/sessions/" + carolSession))
+                    .header("Authorization", "Bearer " + keycloakAdminToken()).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(204, revoke.statusCode(), revoke.body());
+
+            for (String base : List.of(gateway, replica.url())) {
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(200)).until(() ->
+                        send(base + "/api/mail/quota", bobToken, run + "bob-after").statusCode() == 401
+                                && send(base + "/api/mail/quota", carolToken, run + "carol-after").statusCode() == 401);
+                HttpResponse<String> refused = send(base + "/api/mail/quota", bobToken, run + "bob-after");
+                assertEquals("application/problem+json", refused.headers().firstValue("Content-Type").orElse(""));
+                assertTrue(refused.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"), refused.headers().toString());
+            }
+        }
+        // a logout token that is not Keycloak's: an access token, one signed by no realm key, none; dave stays signed in
+        String logout = gateway + "/auth/backchannel-logout";
+        for (String body : List.of("logout_token=" + daveToken, "logout_token=" + new CraftedTokens(daveToken).forgedLogoutToken(),
+                "logout_token=", "something=else")) {
+            HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(logout))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, answer.statusCode(), body + " -> " + answer.body());
+            assertEquals("application/problem+json", answer.headers().firstValue("Content-Type").orElse(""), body);
+        }
+        // only the ended sessions are refused: dave's goes on, the forged logout of his session had no effect
+        assertEquals(200, send(gateway + "/api/mail/quota", daveToken, run + "dave").statusCode());
+        String bobSubject = new CraftedTokens(bobToken).claims().path("sub").asText();
+        String carolSubject = new CraftedTokens(carolToken).claims().path("sub").asText();
+        List<JsonNode> ended = StackEvents.matching(PORTS.get("KAFKA"), event -> "SESSION_ENDED".equals(event.path("type").asText())
+                && java.util.Set.of(bobSubject, carolSubject).contains(event.path("actor").path("subject").asText()), 2);
+        assertEquals(java.util.Set.of(bobSubject, carolSubject), ended.stream().map(event -> event.path("actor").path("subject").asText())
+                .collect(java.util.stream.Collectors.toSet()), ended.toString());
+        assertTrue(ended.stream().allMatch(event -> !event.path("owner").path("subject").asText().isEmpty()),
+                "in the user's own log: " + ended);
+        List<JsonNode> refusals = StackEvents.matching(PORTS.get("KAFKA"), event -> event.path("requestId").asText().equals(run + "bob-after")
+                && "SIGN_IN_FAILED".equals(event.path("type").asText()), 1);
+        assertEquals("session_ended", refusals.get(0).path("reason").asText(), refusals.toString());
+    }
+
     private static HttpResponse<String> send(String url, String token, String requestId) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + token)
                 .header("X-Request-Id", requestId).build(), HttpResponse.BodyHandlers.ofString());
@@ -616,6 +685,11 @@ class LocalStackIT {
 
     /** A fresh access token of a demo user, signed in with password and one-time code like the CLI does. */
     private static String signInWithSecondFactor(String user, String realm) throws Exception {
+        return signInResponse(user, realm).path("access_token").asText();
+    }
+
+    /** Keycloak's whole token response (access and refresh token) for a sign-in with password and one-time code. */
+    private static JsonNode signInResponse(String user, String realm) throws Exception {
         String totp = freshTotp(user);
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(
                         "http://localhost:" + PORTS.get("KEYCLOAK") + "/realms/" + realm + "/protocol/openid-connect/token"))
@@ -623,7 +697,7 @@ class LocalStackIT {
                 .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&client_id=sealpost-cli&scope=openid&username=" + user
                         + "&password=" + DEMO_USERS.get(user)[1] + "&totp=" + totp)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
-        return JSON.readTree(response.body()).path("access_token").asText();
+        return JSON.readTree(response.body());
     }
 
     private static String secret(String name) throws IOException {
@@ -944,6 +1018,29 @@ class LocalStackIT {
                 java.time.Instant.now().minusSeconds(1), first.refreshExpiresAt()));
         assertEquals("carol@acme.test", carol.mail().quota().address());
         assertFalse(first.accessToken().equals(carol.profile().session().orElseThrow().accessToken()), "the SDK refreshed the token");
+    }
+
+    /**
+     * Issue 28, finding 10: the gateway's Swagger UI said "Failed to load API definition" in a browser,
+     * and nothing loaded the page. A real Chromium runs its scripts; the operations of all three
+     * services appear, from the aggregated document, not the gateway's own.
+     */
+    @Test
+    @Order(12)
+    void theSwaggerUiInABrowserListsTheOperationsOfEveryService() throws Exception {
+        String dom = HeadlessChromium.renderedDom("http://127.0.0.1:" + servicePort("gateway") + "/q/swagger-ui/",
+                Duration.ofSeconds(20), home);
+        assertFalse(dom.contains("Failed to load"), dom);
+        assertTrue(dom.contains("class=\"title\">Sealpost API"), "the aggregated document's title: " + dom);
+        java.util.Set<String> paths = new java.util.TreeSet<>();
+        java.util.regex.Matcher path = java.util.regex.Pattern.compile("data-path=\"([^\"]+)\"").matcher(dom);
+        while (path.find()) {
+            paths.add(path.group(1));
+        }
+        for (String service : List.of("/api/keys/", "/api/mail/", "/api/audit/")) {
+            assertTrue(paths.stream().anyMatch(operation -> operation.startsWith(service)), service + " in " + paths);
+        }
+        assertTrue(paths.stream().allMatch(operation -> operation.startsWith("/api/")), "only public operations: " + paths);
     }
 
     @Test

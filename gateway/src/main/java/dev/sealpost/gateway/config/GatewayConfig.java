@@ -26,6 +26,33 @@ public interface GatewayConfig {
     /** The gateway's security events (GatewayEvents). */
     Events events();
 
+    /** Sessions Keycloak ends through back-channel logout (docs/gateway.md, "Sessions that end"). */
+    Sessions sessions();
+
+    interface Sessions {
+        /**
+         * The Keycloak clients whose sessions the gateway's tokens come from: the {@code aud} a
+         * logout token must name (SEALPOST_GATEWAY_LOGOUT_CLIENTS).
+         */
+        @WithDefault("sealpost-cli")
+        java.util.List<String> logoutClients();
+
+        /**
+         * How long an ended session is remembered: at least the realms' longest access-token
+         * lifespan, or a token of the session becomes usable again before it expires.
+         */
+        @WithDefault("1h")
+        Duration rememberEnded();
+
+        /** Ended sessions (and subjects) remembered at most; past it the oldest are forgotten first. */
+        @WithDefault("200000")
+        long maxRemembered();
+
+        /** The Kafka topic on which the gateway's replicas tell each other of ended sessions. */
+        @WithDefault("session-revocations")
+        String topic();
+    }
+
     interface Events {
         /**
          * Events held in memory while Kafka has not acknowledged them; when full, protected requests

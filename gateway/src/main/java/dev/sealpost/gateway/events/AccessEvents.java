@@ -67,6 +67,18 @@ public class AccessEvents {
                 .target("limit:" + limit.configName() + " route:" + route).failure("rate_limited").build());
     }
 
+    /** Keycloak ended a session (or every session of the user): its tokens are refused from now on. */
+    public boolean sessionEnded(String tenant, SecurityEvent.Actor user, String session, Client client) {
+        return events.record(event(SecurityEventType.SESSION_ENDED, tenant, user, client)
+                .target(session == null ? "sessions:all" : "session:" + session).build());
+    }
+
+    /** A back-channel logout refused: its token did not verify (counted like refused tokens). */
+    public boolean logoutRefused(String reason, Client client) {
+        return refusals.refused(event(SecurityEventType.SIGN_IN_FAILED, SecurityEvent.UNATTRIBUTED_TENANT,
+                SecurityEvent.Actor.UNVERIFIED, client).target("route:backchannel-logout").failure(reason).build());
+    }
+
     public boolean passportFailed(String tenant, SecurityEvent.Actor user, String reason, String audience, Client client) {
         return refusals.refused(event(SecurityEventType.PASSPORT_REFUSED, tenant, user, client)
                 .target("audience:" + audience).failure(reason).build());

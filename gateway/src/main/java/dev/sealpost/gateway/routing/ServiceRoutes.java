@@ -7,6 +7,7 @@ import dev.sealpost.gateway.events.AccessEvents;
 import dev.sealpost.gateway.events.GatewayEvents;
 import dev.sealpost.gateway.limits.RateLimit;
 import dev.sealpost.gateway.limits.RateLimiters;
+import dev.sealpost.gateway.security.RevokedSessions;
 import dev.sealpost.gateway.security.TokenRejection;
 import dev.sealpost.gateway.security.VerifiedToken;
 import dev.sealpost.gateway.security.VerifiedTokens;
@@ -63,17 +64,21 @@ public class ServiceRoutes {
     private final AccessEvents access;
     private final MeterRegistry metrics;
     private final VerifiedTokens verifiedTokens;
+    /** Sessions Keycloak ended: their tokens are refused although they verify (back-channel logout). */
+    private final RevokedSessions revokedSessions;
     /** The issuers of the tenants' realms, to tell an unknown issuer from a bad signature in the log. */
     private final Set<String> issuers;
     /** Whether OpenTelemetry makes spans here (then it, not the client, tells the service its parent span). */
     private final boolean tracing;
 
     public ServiceRoutes(GatewayConfig config, PassportClient passports, RateLimiters limits, Vertx vertx, GatewayEvents events,
-            AccessEvents access, MeterRegistry metrics, VerifiedTokens verifiedTokens, dev.sealpost.service.rest.UploadPace pace,
+            AccessEvents access, MeterRegistry metrics, VerifiedTokens verifiedTokens, RevokedSessions revokedSessions,
+            dev.sealpost.service.rest.UploadPace pace,
             dev.sealpost.service.config.DeadlineConfig deadlines,
             @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "false") boolean tracingDisabled) {
         this.tracing = !tracingDisabled;
         this.verifiedTokens = verifiedTokens;
+        this.revokedSessions = revokedSessions;
         this.metrics = metrics;
         this.events = events;
         this.access = access;
@@ -165,6 +170,9 @@ public class ServiceRoutes {
                     GatewayConfig.Tenant policy = config.tenants().get(token.tenant());
                     if (policy == null) {
                         throw new Refused(TokenRejection.UNKNOWN_ISSUER); // fail closed: a tenant without a policy
+                    }
+                    if (revokedSessions.ended(token)) {
+                        throw new Refused(TokenRejection.SESSION_ENDED, token.tenant(), user);
                     }
                     if (policy.requireSecondFactor() && !token.secondFactor()) {
                         throw new Refused(TokenRejection.SECOND_FACTOR_MISSING, token.tenant(), user);

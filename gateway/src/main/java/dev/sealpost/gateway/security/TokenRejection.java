@@ -24,7 +24,9 @@ public enum TokenRejection {
     WRONG_AUDIENCE("wrong_audience"),
     /** The claims look right, so the signature (or its key, or its algorithm) is what failed. */
     BAD_SIGNATURE("bad_signature"),
-    SECOND_FACTOR_MISSING("second_factor_missing");
+    SECOND_FACTOR_MISSING("second_factor_missing"),
+    /** A genuine token of a Keycloak session that has ended (signed out, revoked): RevokedSessions. */
+    SESSION_ENDED("session_ended");
 
     private static final int MAX_TOKEN_LENGTH = 8192;
     private final String reason;

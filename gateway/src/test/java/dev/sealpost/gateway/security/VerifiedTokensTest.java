@@ -38,7 +38,7 @@ class VerifiedTokensTest {
 
     private static VerifiedToken expiringAt(Instant expiry) {
         return new VerifiedToken("consumer", "https://kc/realms/consumer", "bob-subject", List.of("user"), true, "session-1",
-                "bob@sealpost.test", expiry);
+                "bob@sealpost.test", expiry.minusSeconds(300), expiry);
     }
 
     private void advance(Duration duration) {

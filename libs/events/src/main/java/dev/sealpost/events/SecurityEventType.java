@@ -38,6 +38,8 @@ public enum SecurityEventType {
     // --- gateway: sign-ins (a new session's token seen for the first time, or a token refused) ---
     SIGN_IN_SUCCEEDED(1, Category.AUTHENTICATION, "A user signed in: a new session's token was accepted, with its source address"),
     SIGN_IN_FAILED(1, Category.AUTHENTICATION, "A sign-in or token was refused, or 2FA was missing (reason category only, never the token)"),
+    SESSION_ENDED(2, Category.AUTHENTICATION,
+            "Keycloak ended a session (sign-out, revoked by an administrator): the gateway refuses its tokens from then on"),
     REQUEST_RATE_LIMITED(99, Category.API_ACTIVITY,
             "A client went over a gateway rate limit (the first refusal per limit, client and minute; the count follows in later ones)"),
 

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 public final class KafkaBroker implements AutoCloseable {
 
     /** The topics every Sealpost deployment has; see ARCHITECTURE.md "Events". */
-    public static final List<String> SEALPOST_TOPICS = List.of("security-events", "security-events-dlq");
+    public static final List<String> SEALPOST_TOPICS = List.of("security-events", "security-events-dlq", "session-revocations");
 
     private final KafkaClusterTestKit cluster;
 
