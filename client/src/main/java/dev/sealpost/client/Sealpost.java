@@ -14,6 +14,7 @@ import dev.sealpost.client.state.Profile;
 import dev.sealpost.crypto.PrivateKeys;
 
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * The SDK's entry point for one address: sign in, set up keys, and reach mail, the key directory
@@ -82,6 +83,22 @@ public final class Sealpost {
     public void completeDeviceSignIn(DeviceAuthorization device) throws ClientException {
         profile.storeSession(signIn.awaitDeviceApproval(device));
         home.makeCurrent(profile);
+    }
+
+    /**
+     * Signs out: the session ends at Keycloak, and so within seconds at the gateway, for this
+     * device's tokens; then they are forgotten here. If Keycloak cannot be reached they are forgotten
+     * anyway and the failure is thrown: the session then lasts until it expires.
+     */
+    public void signOut() throws ClientException {
+        Optional<Tokens> session = profile.session();
+        try {
+            if (session.isPresent()) {
+                signIn.signOut(session.get());
+            }
+        } finally {
+            profile.clearSession();
+        }
     }
 
     public boolean signedIn() throws ClientException {

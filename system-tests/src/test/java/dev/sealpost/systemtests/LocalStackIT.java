@@ -472,8 +472,8 @@ class LocalStackIT {
         String keycloak = "http://localhost:" + PORTS.get("KEYCLOAK");
         String gateway = "http://127.0.0.1:" + PORTS.get("GATEWAY");
         String run = "logout-" + System.nanoTime() + "-";
-        JsonNode bob = signInResponse("bob", "consumer");
-        String bobToken = bob.path("access_token").asText();
+        Sealpost bob = signedIn("bob");
+        String bobToken = bob.profile().session().orElseThrow().accessToken();
         String carolToken = signInWithSecondFactor("carol", "acme");
         String daveToken = signInWithSecondFactor("dave", "acme");
         try (GatewayReplica replica = GatewayReplica.start(root, home, PORTS, Map.of())) {
@@ -481,13 +481,9 @@ class LocalStackIT {
                 assertEquals(200, send(base + "/api/mail/quota", bobToken, run + "bob-before").statusCode());
                 assertEquals(200, send(base + "/api/mail/quota", carolToken, run + "carol-before").statusCode());
             }
-            // bob signs out (RP-initiated logout with his refresh token, as the CLI's logout does)
-            HttpResponse<String> signOut = HTTP.send(HttpRequest.newBuilder(URI.create(
-                            keycloak + "/realms/consumer/protocol/openid-connect/logout"))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString("client_id=sealpost-cli&refresh_token="
-                            + bob.path("refresh_token").asText())).build(), HttpResponse.BodyHandlers.ofString());
-            assertEquals(204, signOut.statusCode(), signOut.body());
+            // bob signs out with the SDK (what `sealpost logout` does)
+            bob.signOut();
+            assertTrue(bob.profile().session().isEmpty(), "the tokens are gone from the profile");
             // an administrator ends carol's session
             String carolSession = new CraftedTokens(carolToken).claims().path("sid").asText();
             assertFalse(carolSession.isEmpty(), "Keycloak's access tokens carry the session id");
@@ -685,11 +681,6 @@ class LocalStackIT {
 
     /** A fresh access token of a demo user, signed in with password and one-time code like the CLI does. */
     private static String signInWithSecondFactor(String user, String realm) throws Exception {
-        return signInResponse(user, realm).path("access_token").asText();
-    }
-
-    /** Keycloak's whole token response (access and refresh token) for a sign-in with password and one-time code. */
-    private static JsonNode signInResponse(String user, String realm) throws Exception {
         String totp = freshTotp(user);
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(
                         "http://localhost:" + PORTS.get("KEYCLOAK") + "/realms/" + realm + "/protocol/openid-connect/token"))
@@ -697,7 +688,7 @@ class LocalStackIT {
                 .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&client_id=sealpost-cli&scope=openid&username=" + user
                         + "&password=" + DEMO_USERS.get(user)[1] + "&totp=" + totp)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
-        return JSON.readTree(response.body());
+        return JSON.readTree(response.body()).path("access_token").asText();
     }
 
     private static String secret(String name) throws IOException {
@@ -1021,6 +1012,40 @@ class LocalStackIT {
     }
 
     /**
+     * Issue 28, finding 10: disabling a user ends none of their sessions in Keycloak and sends no
+     * back-channel logout; the gateway reads the realm's stored admin events and refuses the user's
+     * tokens within seconds. Enabled again, the user signs in anew and is let through.
+     */
+    @Test
+    @Order(12)
+    void aDisabledUsersTokensAreRefusedWithinSeconds() throws Exception {
+        String keycloak = "http://localhost:" + PORTS.get("KEYCLOAK");
+        String quota = "http://127.0.0.1:" + PORTS.get("GATEWAY") + "/api/mail/quota";
+        String run = "disabled-" + System.nanoTime() + "-";
+        String dave = signInWithSecondFactor("dave", "acme");
+        assertEquals(200, send(quota, dave, run + "before").statusCode());
+        String user = keycloak + "/admin/realms/acme/users/" + new CraftedTokens(dave).claims().path("sub").asText();
+        try {
+            assertEquals(204, setEnabled(user, false).statusCode());
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> send(quota, dave, run + "after").statusCode() == 401);
+        } finally {
+            assertEquals(204, setEnabled(user, true).statusCode());
+        }
+        assertEquals(401, send(quota, dave, run + "after").statusCode(), "the tokens from before stay refused");
+        assertEquals(200, send(quota, signInWithSecondFactor("dave", "acme"), run + "again").statusCode(), "a new sign-in is let through");
+        List<JsonNode> refusals = StackEvents.matching(PORTS.get("KAFKA"), event -> event.path("requestId").asText().equals(run + "after")
+                && "SIGN_IN_FAILED".equals(event.path("type").asText()), 1);
+        assertEquals("session_ended", refusals.get(0).path("reason").asText(), refusals.toString());
+    }
+
+    private static HttpResponse<String> setEnabled(String user, boolean enabled) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(user)).header("Authorization", "Bearer " + keycloakAdminToken())
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("{\"enabled\": " + enabled + "}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
      * Issue 28, finding 10: the gateway's Swagger UI said "Failed to load API definition" in a browser,
      * and nothing loaded the page. A real Chromium runs its scripts; the operations of all three
      * services appear, from the aggregated document, not the gateway's own.
@@ -1055,7 +1080,7 @@ class LocalStackIT {
         assertTrue(demo.output().contains("MESSAGE_RECEIVED"), "the delivery shows in bob's log: " + demo.output());
         Result help = sealpost(Duration.ofMinutes(1), "cli", "--help");
         assertEquals(0, help.exitCode(), help.output());
-        for (String command : List.of("login", "keys", "send", "inbox", "read", "flag", "move", "delete", "log", "audit", "status", "demo")) {
+        for (String command : List.of("login", "logout", "keys", "send", "inbox", "read", "flag", "move", "delete", "log", "audit", "status", "demo")) {
             assertTrue(help.output().contains(command), command + " in --help: " + help.output());
         }
     }

@@ -61,6 +61,31 @@ public final class KeycloakSignIn {
         return tokens(post("protocol/openid-connect/token", form));
     }
 
+    /**
+     * Ends the session at Keycloak (which tells the gateway through its back-channel logout). A
+     * session Keycloak no longer knows (expired, already ended) is not an error: it is over either way.
+     */
+    public void signOut(Tokens tokens) throws ClientException {
+        if (tokens.refreshToken() == null) {
+            return;
+        }
+        String body = "client_id=" + CLIENT_ID + "&refresh_token=" + URLEncoder.encode(tokens.refreshToken(), StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(realm.resolve("protocol/openid-connect/logout")).timeout(TIMEOUT)
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new ClientException.Unreachable("cannot reach the sign-in server " + realm + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClientException.Unreachable("interrupted", e);
+        }
+        if (response.statusCode() != 204 && response.statusCode() != 200 && response.statusCode() != 400) {
+            throw new ClientException.ApiProblem(response.statusCode(), "sign_out_failed", "the sign-in server did not end the session", null);
+        }
+    }
+
     public DeviceAuthorization startDeviceAuthorization() throws ClientException {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("client_id", CLIENT_ID);

@@ -95,6 +95,15 @@ public final class Profile {
         home.writeJson(directory.resolve("session.json"), tokens);
     }
 
+    /** Forgets the session's tokens on this machine. */
+    public void clearSession() throws ClientException {
+        try {
+            java.nio.file.Files.deleteIfExists(directory.resolve("session.json"));
+        } catch (java.io.IOException e) {
+            throw new ClientException.LocalState("cannot remove the session of " + address, e);
+        }
+    }
+
     public Optional<SeenTreeHead> seenTreeHead(String tenant) throws ClientException {
         return Optional.ofNullable(treeHeads().get(tenant));
     }

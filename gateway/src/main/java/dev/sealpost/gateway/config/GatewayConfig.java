@@ -48,6 +48,13 @@ public interface GatewayConfig {
         @WithDefault("200000")
         long maxRemembered();
 
+        /**
+         * How often each replica reads the realms' disabled and deleted accounts (read by
+         * StoppedAccounts' schedule; a duration, or {@code off})
+         */
+        @WithDefault("2s")
+        String stoppedAccountsEvery();
+
         /** The Kafka topic on which the gateway's replicas tell each other of ended sessions. */
         @WithDefault("session-revocations")
         String topic();
