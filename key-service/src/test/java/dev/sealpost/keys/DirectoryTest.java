@@ -99,6 +99,21 @@ class DirectoryTest {
         forged[forged.length - 1] ^= 1; // break the self-signature
         publish(frank, "frank@sealpost.test", forged).then().statusCode(400);
         publish(frank, "frank@sealpost.test", new byte[20_000]).then().statusCode(413);
+        // issue 29, point 2: keys that cannot be used safely are refused as malformed, whatever the signature says
+        byte[] bundle = FIRST.publicBundle().toBytes();
+        int xWing = bundle.length - 4 - dev.sealpost.crypto.HybridSignature.ENCODED_LENGTH - dev.sealpost.crypto.EncryptionPublicKey.LENGTH;
+        byte[] badMlKem = bundle.clone();
+        badMlKem[xWing] = 0x01;
+        badMlKem[xWing + 1] = 0x0d; // the first coefficient is 3329 = q
+        byte[] smallOrderX25519 = bundle.clone();
+        java.util.Arrays.fill(smallOrderX25519, xWing + 1184, xWing + 1216, (byte) 0);
+        byte[] smallOrderEd25519 = bundle.clone();
+        java.util.Arrays.fill(smallOrderEd25519, 5, 37, (byte) 0);
+        smallOrderEd25519[5] = 1; // the neutral element
+        for (byte[] unsafe : List.of(badMlKem, smallOrderX25519, smallOrderEd25519)) {
+            publish(frank, "frank@sealpost.test", unsafe).then().statusCode(400).contentType("application/problem+json")
+                    .body("detail", org.hamcrest.Matchers.containsString("Malformed"));
+        }
         publish(frank, "not-an-address", FIRST.publicBundle().toBytes()).then().statusCode(400);
     }
 

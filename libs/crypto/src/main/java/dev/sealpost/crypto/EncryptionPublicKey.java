@@ -1,5 +1,6 @@
 package dev.sealpost.crypto;
 
+import dev.sealpost.crypto.internal.PublicKeyChecks;
 import org.bouncycastle.pqc.crypto.xwing.XWingPublicKeyParameters;
 
 import java.security.MessageDigest;
@@ -19,6 +20,13 @@ public final class EncryptionPublicKey {
     public static EncryptionPublicKey fromBytes(byte[] encoded) throws CryptoException.Malformed {
         if (encoded.length != LENGTH) {
             throw new CryptoException.Malformed("an X-Wing public key has " + LENGTH + " bytes");
+        }
+        // X-Wing's public key is the ML-KEM-768 encapsulation key, then the X25519 key
+        if (!PublicKeyChecks.mlKem768EncapsulationKeyValid(encoded, 0)) {
+            throw new CryptoException.Malformed("the ML-KEM-768 key fails the FIPS 203 modulus check");
+        }
+        if (!PublicKeyChecks.x25519NotOfSmallOrder(encoded, PublicKeyChecks.ML_KEM_768_ENCAPSULATION_KEY_LENGTH)) {
+            throw new CryptoException.Malformed("the X25519 key is of small order");
         }
         return new EncryptionPublicKey(encoded.clone());
     }

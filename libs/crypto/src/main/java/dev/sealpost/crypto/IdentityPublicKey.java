@@ -58,6 +58,9 @@ public final class IdentityPublicKey {
             throw new CryptoException.Malformed("ML-DSA-65 public key length");
         }
         byte[] ml = reader.bytes(ML_DSA_65_LENGTH);
+        if (!dev.sealpost.crypto.internal.PublicKeyChecks.ed25519Valid(ed)) {
+            throw new CryptoException.Malformed("the Ed25519 public key is not a point of prime order");
+        }
         try {
             // Bouncy Castle checks the Ed25519 point here; an invalid one is malformed input, not a crash
             new Ed25519PublicKeyParameters(ed);
