@@ -25,6 +25,8 @@ LOCAL="$ROOT/deploy/local"
 HOME_DIR=${SEALPOST_HOME:-$ROOT/.sealpost}
 KEYCLOAK_VERSION=26.7.3
 SERVICES=(gateway key-service mail-service audit-service)
+# the services with a database of their own (the gateway has none)
+DATABASE_SERVICES=(key-service mail-service audit-service)
 START_TIMEOUT=${SEALPOST_START_TIMEOUT:-300}
 # PostgreSQL's buffer cache: a sixth of the machine's memory, at most 4 GB (allocated as it is used).
 # Smaller than a checkpoint interval's changed pages, backends and autovacuum write evicted pages
@@ -240,7 +242,6 @@ PG_SUPERUSER_PASSWORD=$(gen)
 KEYCLOAK_DB_PASSWORD=$(gen)
 KEYCLOAK_ADMIN_PASSWORD=$(gen)
 GATEWAY_CLIENT_SECRET=$(gen)
-DB_PASSWORD_gateway=$(gen)
 DB_PASSWORD_key_service=$(gen)
 DB_PASSWORD_mail_service=$(gen)
 DB_PASSWORD_audit_service=$(gen)
@@ -281,7 +282,7 @@ start_postgres() {
     {
       echo "CREATE ROLE keycloak LOGIN PASSWORD '$KEYCLOAK_DB_PASSWORD';"
       echo "CREATE DATABASE keycloak OWNER keycloak;"
-      for svc in "${SERVICES[@]}"; do
+      for svc in "${DATABASE_SERVICES[@]}"; do
         local db pwvar
         db=$(db_name "$svc"); pwvar=$(db_password_var "$svc")
         echo "CREATE ROLE $db LOGIN PASSWORD '${!pwvar}';"
@@ -373,11 +374,11 @@ start_keycloak() {
 }
 
 start_service() {
-  local svc=$1 port db pwvar
-  port=$(service_port "$svc"); db=$(db_name "$svc"); pwvar=$(db_password_var "$svc")
+  local svc=$1 port
+  port=$(service_port "$svc")
   say "starting $svc on http://127.0.0.1:$port"
   (
-    # Each service gets only the secrets it uses: its own database password; the KEK and both internal
+    # Each service gets only the secrets it uses: its own database password (the gateway has no database); the KEK and both internal
     # clients' secrets (to check them) for key-service; its own client secret at key-service for the
     # gateway and audit-service; none for mail-service. A process can read its whole environment, so a
     # secret of another service in it would be that secret's exposure too. Whatever the caller's
@@ -392,11 +393,15 @@ start_service() {
                           SEALPOST_AUDIT_CLIENT_SECRET="$AUDIT_CLIENT_SECRET" ;;
       audit-service) export SEALPOST_AUDIT_CLIENT_SECRET="$AUDIT_CLIENT_SECRET" ;;
     esac
-    export SEALPOST_DB_PASSWORD="${!pwvar}"
+    if [[ $svc != gateway ]]; then
+      local db pwvar
+      db=$(db_name "$svc"); pwvar=$(db_password_var "$svc")
+      export SEALPOST_DB_HOST=127.0.0.1 SEALPOST_DB_PORT="$PG_PORT" SEALPOST_DB_NAME="$db" SEALPOST_DB_USER="$db" \
+             SEALPOST_DB_PASSWORD="${!pwvar}"
+    fi
     # The heap starts at its full size (-Xms = -Xmx): grown from 64 MB, G1 kept audit-service's at ~100 MB,
     # with a concurrent marking cycle every ~5 s that took a core from the sends beside it (docs/decisions.md).
     SEALPOST_HTTP_PORT="$port" QUARKUS_HTTP_HOST=127.0.0.1 SEALPOST_MANAGEMENT_PORT="$(management_port "$svc")" \
-    SEALPOST_DB_HOST=127.0.0.1 SEALPOST_DB_PORT="$PG_PORT" SEALPOST_DB_NAME="$db" SEALPOST_DB_USER="$db" \
     SEALPOST_KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" \
     SEALPOST_KEY_SERVICE_PUBLIC_URL="http://localhost:$KEY_SERVICE_PORT" SEALPOST_KEY_SERVICE_URL="http://127.0.0.1:$KEY_SERVICE_PORT" \
     SEALPOST_MAIL_SERVICE_URL="http://127.0.0.1:$MAIL_SERVICE_PORT" SEALPOST_AUDIT_SERVICE_URL="http://127.0.0.1:$AUDIT_SERVICE_PORT" \

@@ -1,17 +1,21 @@
 package dev.sealpost.gateway;
 
-import dev.sealpost.testing.PostgresAndKafkaResource;
+import dev.sealpost.testing.KafkaResource;
 import dev.sealpost.testing.ServiceFoundationContract;
-import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
-@WithTestResource(value = PostgresAndKafkaResource.class, initArgs = @ResourceArg(name = "database", value = "gateway"))
+@WithTestResource(KafkaResource.class)
 class GatewayFoundationTest extends ServiceFoundationContract {
 
     @Override
     protected String serviceName() {
         return "gateway";
+    }
+
+    @Override
+    protected boolean hasDatabase() {
+        return false;
     }
 }

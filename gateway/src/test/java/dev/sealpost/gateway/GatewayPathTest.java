@@ -1,7 +1,7 @@
 package dev.sealpost.gateway;
 
 import dev.sealpost.testing.KeyServiceProcessResource;
-import dev.sealpost.testing.PostgresAndKafkaResource;
+import dev.sealpost.testing.KafkaResource;
 import dev.sealpost.testing.RawHttp;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * before routing. Sent over a raw socket: HTTP clients would normalise the path first.
  */
 @QuarkusTest
-@WithTestResource(value = PostgresAndKafkaResource.class, initArgs = @ResourceArg(name = "database", value = "gateway"))
+@WithTestResource(KafkaResource.class)
 @WithTestResource(value = KeyServiceProcessResource.class, initArgs = @ResourceArg(name = "urlProperty",
         value = "sealpost.gateway.upstreams.key-service"))
 class GatewayPathTest {

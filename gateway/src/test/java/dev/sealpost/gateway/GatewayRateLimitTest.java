@@ -3,7 +3,7 @@ package dev.sealpost.gateway;
 import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.events.SecurityEventType;
 import dev.sealpost.testing.KeyServiceProcessResource;
-import dev.sealpost.testing.PostgresAndKafkaResource;
+import dev.sealpost.testing.KafkaResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The per-address limit: five requests a minute in this test, the sixth is a 429 problem with Retry-After. */
 @QuarkusTest
 @TestProfile(GatewayRateLimitTest.FivePerMinute.class)
-@WithTestResource(value = PostgresAndKafkaResource.class, initArgs = @ResourceArg(name = "database", value = "gateway"))
+@WithTestResource(KafkaResource.class)
 @WithTestResource(value = KeyServiceProcessResource.class, initArgs = @ResourceArg(name = "urlProperty",
         value = "sealpost.gateway.upstreams.key-service"))
 class GatewayRateLimitTest {

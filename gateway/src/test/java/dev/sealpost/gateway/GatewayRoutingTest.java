@@ -4,7 +4,7 @@ import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.events.SecurityEventType;
 import dev.sealpost.testing.KeyServiceProcessResource;
 import dev.sealpost.testing.ManagementInterface;
-import dev.sealpost.testing.PostgresAndKafkaResource;
+import dev.sealpost.testing.KafkaResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * before anything reaches a service; body limits are applied from Content-Length.
  */
 @QuarkusTest
-@WithTestResource(value = PostgresAndKafkaResource.class, initArgs = @ResourceArg(name = "database", value = "gateway"))
+@WithTestResource(KafkaResource.class)
 @WithTestResource(value = KeyServiceProcessResource.class, initArgs = @ResourceArg(name = "urlProperty",
         value = "sealpost.gateway.upstreams.key-service"))
 class GatewayRoutingTest {

@@ -2,8 +2,7 @@ package dev.sealpost.gateway;
 
 import dev.sealpost.testing.ManagementInterface;
 import dev.sealpost.testing.LoopbackPorts;
-import dev.sealpost.testing.PostgresAndKafkaResource;
-import io.quarkus.test.common.ResourceArg;
+import dev.sealpost.testing.KafkaResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -24,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @TestProfile(UpstreamDownTest.KeyServiceDown.class)
-@WithTestResource(value = PostgresAndKafkaResource.class, initArgs = @ResourceArg(name = "database", value = "gateway"))
+@WithTestResource(KafkaResource.class)
 class UpstreamDownTest {
 
     public static class KeyServiceDown implements QuarkusTestProfile {

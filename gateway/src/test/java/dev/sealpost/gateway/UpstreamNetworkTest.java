@@ -3,7 +3,7 @@ package dev.sealpost.gateway;
 import dev.sealpost.testing.ManagementInterface;
 import dev.sealpost.testing.KeyServiceProcessResource;
 import dev.sealpost.testing.LoopbackPorts;
-import dev.sealpost.testing.PostgresAndKafkaResource;
+import dev.sealpost.testing.KafkaResource;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -40,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @TestProfile(UpstreamNetworkTest.BehindARelay.class)
-@WithTestResource(value = PostgresAndKafkaResource.class, initArgs = @ResourceArg(name = "database", value = "gateway"))
+@WithTestResource(KafkaResource.class)
 @WithTestResource(value = KeyServiceProcessResource.class, initArgs = @ResourceArg(name = "urlProperty",
         value = "sealpost.test.key-service-direct"))
 class UpstreamNetworkTest {

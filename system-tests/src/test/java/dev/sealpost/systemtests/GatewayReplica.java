@@ -38,11 +38,6 @@ final class GatewayReplica implements AutoCloseable {
         Map<String, String> environment = new HashMap<>(Map.of(
                 "SEALPOST_HTTP_PORT", Integer.toString(port),
                 "QUARKUS_HTTP_HOST", "127.0.0.1",
-                "SEALPOST_DB_HOST", "127.0.0.1",
-                "SEALPOST_DB_PORT", Integer.toString(ports.get("PG")),
-                "SEALPOST_DB_NAME", "sealpost_gateway",
-                "SEALPOST_DB_USER", "sealpost_gateway",
-                "SEALPOST_DB_PASSWORD", secrets.get("DB_PASSWORD_gateway"),
                 "SEALPOST_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + ports.get("KAFKA"),
                 "SEALPOST_GATEWAY_CLIENT_SECRET", secrets.get("GATEWAY_CLIENT_SECRET")));
         environment.putAll(Map.of(

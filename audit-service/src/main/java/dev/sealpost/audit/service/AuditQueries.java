@@ -4,7 +4,7 @@ import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.events.SecurityEventCodec;
 import dev.sealpost.events.SecurityEventType;
 import dev.sealpost.passport.Passport;
-import dev.sealpost.service.events.Outbox;
+import dev.sealpost.outbox.Outbox;
 import dev.sealpost.service.rest.KeysetCursor;
 import dev.sealpost.service.rest.ProblemException;
 import dev.sealpost.audit.domain.IpLiterals;

@@ -4,7 +4,7 @@ import dev.sealpost.audit.config.AuditConfig;
 import dev.sealpost.audit.domain.IpLiterals;
 import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.events.SecurityEventType;
-import dev.sealpost.service.events.Outbox;
+import dev.sealpost.outbox.Outbox;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;

@@ -9,7 +9,7 @@ import dev.sealpost.events.SecurityEventType;
 import dev.sealpost.keys.domain.KeyPurpose;
 import dev.sealpost.keys.domain.TreeHead;
 import dev.sealpost.passport.Ed25519Keys;
-import dev.sealpost.service.events.Outbox;
+import dev.sealpost.outbox.Outbox;
 import dev.sealpost.service.rest.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;

@@ -9,7 +9,7 @@ import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.events.SecurityEventType;
 import dev.sealpost.keys.domain.TreeHead;
 import dev.sealpost.passport.Passport;
-import dev.sealpost.service.events.Outbox;
+import dev.sealpost.outbox.Outbox;
 import dev.sealpost.service.rest.MailAddresses;
 import dev.sealpost.service.rest.ProblemException;
 import io.smallrye.mutiny.Uni;

@@ -2,7 +2,7 @@ package dev.sealpost.keys.service;
 
 import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.events.SecurityEventType;
-import dev.sealpost.service.events.Outbox;
+import dev.sealpost.outbox.Outbox;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;

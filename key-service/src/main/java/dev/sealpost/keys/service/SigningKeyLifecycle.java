@@ -8,7 +8,7 @@ import dev.sealpost.keys.domain.SigningKey;
 import dev.sealpost.keys.domain.SigningKeyState;
 import dev.sealpost.passport.Ed25519Keys;
 import dev.sealpost.passport.PassportClaims;
-import dev.sealpost.service.events.Outbox;
+import dev.sealpost.outbox.Outbox;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;

@@ -3,7 +3,7 @@ package dev.sealpost.mail.repository;
 import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.mail.domain.FolderKind;
 import dev.sealpost.mail.domain.Mailbox;
-import dev.sealpost.service.events.Outbox;
+import dev.sealpost.outbox.Outbox;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;

@@ -20,7 +20,7 @@ import dev.sealpost.mail.repository.FolderRepository;
 import dev.sealpost.mail.repository.MailboxRepository;
 import dev.sealpost.mail.repository.MessageRepository;
 import dev.sealpost.passport.Passport;
-import dev.sealpost.service.events.Outbox;
+import dev.sealpost.outbox.Outbox;
 import dev.sealpost.service.rest.KeysetCursor;
 import dev.sealpost.service.rest.MailAddresses;
 import dev.sealpost.service.rest.ProblemException;

@@ -4,7 +4,7 @@ import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.events.SecurityEventType;
 import dev.sealpost.mail.config.MailConfig;
 import dev.sealpost.passport.Passport;
-import dev.sealpost.service.events.Outbox;
+import dev.sealpost.outbox.Outbox;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;

@@ -1,4 +1,4 @@
-package dev.sealpost.service.events;
+package dev.sealpost.outbox;
 
 import dev.sealpost.events.UuidV7;
 import dev.sealpost.service.config.EventsConfig;

@@ -1,4 +1,4 @@
-package dev.sealpost.service.domain;
+package dev.sealpost.outbox.domain;
 
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;

@@ -1,9 +1,9 @@
-package dev.sealpost.service.events;
+package dev.sealpost.outbox;
 
 import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.events.SecurityEventCodec;
-import dev.sealpost.service.domain.OutboxEvent;
-import dev.sealpost.service.domain.OutboxPending;
+import dev.sealpost.outbox.domain.OutboxEvent;
+import dev.sealpost.outbox.domain.OutboxPending;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;

@@ -1,6 +1,7 @@
-package dev.sealpost.service.events;
+package dev.sealpost.outbox;
 
 import dev.sealpost.service.config.EventsConfig;
+import dev.sealpost.service.events.SecurityEventProducers;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.common.annotation.Identifier;
 import io.vertx.mutiny.sqlclient.Pool;

@@ -1,4 +1,4 @@
-package dev.sealpost.service.health;
+package dev.sealpost.outbox.health;
 
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;

@@ -1,4 +1,4 @@
-package dev.sealpost.service.domain;
+package dev.sealpost.outbox.domain;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
