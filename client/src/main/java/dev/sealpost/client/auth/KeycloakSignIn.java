@@ -69,18 +69,10 @@ public final class KeycloakSignIn {
         if (tokens.refreshToken() == null) {
             return;
         }
-        String body = "client_id=" + CLIENT_ID + "&refresh_token=" + URLEncoder.encode(tokens.refreshToken(), StandardCharsets.UTF_8);
-        HttpRequest request = HttpRequest.newBuilder(realm.resolve("protocol/openid-connect/logout")).timeout(TIMEOUT)
-                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        HttpResponse<byte[]> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new ClientException.Unreachable("cannot reach the sign-in server " + realm + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ClientException.Unreachable("interrupted", e);
-        }
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("client_id", CLIENT_ID);
+        form.put("refresh_token", tokens.refreshToken());
+        HttpResponse<byte[]> response = send("protocol/openid-connect/logout", form);
         if (response.statusCode() != 204 && response.statusCode() != 200 && response.statusCode() != 400) {
             throw new ClientException.ApiProblem(response.statusCode(), "sign_out_failed", "the sign-in server did not end the session", null);
         }
@@ -136,19 +128,7 @@ public final class KeycloakSignIn {
 
     /** OAuth errors come back as {error, error_description}; they become problems titled by the error code. */
     private JsonNode post(String path, Map<String, String> form) throws ClientException {
-        String body = form.entrySet().stream().map(entry -> entry.getKey() + "=" + URLEncoder.encode(entry.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
-        HttpRequest request = HttpRequest.newBuilder(realm.resolve(path)).timeout(TIMEOUT)
-                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        HttpResponse<byte[]> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new ClientException.Unreachable("cannot reach the sign-in server " + realm + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ClientException.Unreachable("interrupted", e);
-        }
+        HttpResponse<byte[]> response = send(path, form);
         JsonNode answer;
         try {
             answer = ApiHttp.JSON.readTree(response.body());
@@ -160,5 +140,21 @@ public final class KeycloakSignIn {
                     answer.path("error_description").asText(null), null);
         }
         return answer;
+    }
+
+    /** A form POST to the realm; an unreachable server is {@link ClientException.Unreachable}. */
+    private HttpResponse<byte[]> send(String path, Map<String, String> form) throws ClientException {
+        String body = form.entrySet().stream().map(entry -> entry.getKey() + "=" + URLEncoder.encode(entry.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        HttpRequest request = HttpRequest.newBuilder(realm.resolve(path)).timeout(TIMEOUT)
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new ClientException.Unreachable("cannot reach the sign-in server " + realm + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClientException.Unreachable("interrupted", e);
+        }
     }
 }

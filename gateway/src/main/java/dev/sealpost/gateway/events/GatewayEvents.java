@@ -1,7 +1,7 @@
 package dev.sealpost.gateway.events;
 
 import dev.sealpost.events.SecurityEvent;
-import dev.sealpost.events.SecurityEventCodec;
+import dev.sealpost.events.SecurityEventRecords;
 import dev.sealpost.gateway.config.GatewayConfig;
 import dev.sealpost.service.config.EventsConfig;
 import dev.sealpost.service.events.SecurityEventProducers;
@@ -12,11 +12,9 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.jboss.logging.Logger;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,9 +94,7 @@ public class GatewayEvents {
                 }
                 List<Future<RecordMetadata>> sends = new ArrayList<>(batch.size());
                 for (SecurityEvent event : batch) {
-                    ProducerRecord<String, String> record = new ProducerRecord<>(topic, event.partitionKey(), SecurityEventCodec.toJson(event));
-                    record.headers().add("event-type", event.type().name().getBytes(StandardCharsets.UTF_8));
-                    sends.add(producer.send(record));
+                    sends.add(producer.send(SecurityEventRecords.of(topic, event)));
                 }
                 for (Future<RecordMetadata> send : sends) {
                     send.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -1,5 +1,6 @@
 package dev.sealpost.outbox;
 
+import dev.sealpost.events.SecurityEventRecords;
 import dev.sealpost.service.config.EventsConfig;
 import dev.sealpost.service.events.SecurityEventProducers;
 import io.quarkus.scheduler.Scheduled;
@@ -12,11 +13,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.jboss.logging.Logger;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,10 +105,8 @@ public class OutboxRelay {
                 List<Future<RecordMetadata>> sends = new ArrayList<>();
                 for (Row row : connection.preparedQuery(selectBatch).execute()
                         .await().atMost(SEND_TIMEOUT)) {
-                    ProducerRecord<String, String> record = new ProducerRecord<>(config.topic(), row.getString("partition_key"),
-                            row.getString("payload"));
-                    record.headers().add("event-type", row.getString("event_type").getBytes(StandardCharsets.UTF_8));
-                    sends.add(producer.send(record));
+                    sends.add(producer.send(SecurityEventRecords.of(config.topic(), row.getString("partition_key"),
+                            row.getString("event_type"), row.getString("payload"))));
                     ids.add(row.getUUID("id"));
                 }
                 for (Future<RecordMetadata> send : sends) {
