@@ -52,6 +52,23 @@ public abstract sealed class CryptoException extends GeneralSecurityException {
         }
     }
 
+    /**
+     * A valid message that was not addressed to the reader: the signed manifest names neither the
+     * reader among its To, Cc and Bcc recipients nor as its sender (a forwarded or replayed copy).
+     */
+    public static final class NotAddressedToYou extends CryptoException {
+        public NotAddressedToYou() {
+            super("the signed manifest does not name this reader as a recipient");
+        }
+    }
+
+    /** The signed manifest names another sender address than the one the key was looked up for. */
+    public static final class WrongSender extends CryptoException {
+        public WrongSender() {
+            super("the signed manifest names another sender address");
+        }
+    }
+
     /** The passphrase does not open the wrapped keys (or they were changed). */
     public static final class WrongPassphrase extends CryptoException {
         public WrongPassphrase() {

@@ -1,8 +1,11 @@
 package dev.sealpost.crypto;
 
-/** What a part of an envelope holds. An envelope has one subject, one body, then attachments, in that order. */
+/**
+ * What a part of an envelope holds. Version 2: manifest, subject, body, then attachments, in that
+ * order; version 1 has no manifest.
+ */
 public enum PartKind {
-    SUBJECT(0), BODY(1), ATTACHMENT(2);
+    SUBJECT(0), BODY(1), ATTACHMENT(2), MANIFEST(3);
 
     private final int code;
 

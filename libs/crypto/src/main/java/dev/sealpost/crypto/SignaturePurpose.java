@@ -10,8 +10,12 @@ import java.nio.charset.StandardCharsets;
 public enum SignaturePurpose {
     /** A public bundle signed by its own identity key. */
     PUBLIC_BUNDLE("sealpost/v1/public-bundle"),
-    /** An envelope's header and ciphertext digests, signed by the sender. */
-    ENVELOPE("sealpost/v1/envelope");
+    /** A version 1 envelope's header and ciphertext digests, signed by the sender. */
+    ENVELOPE("sealpost/v1/envelope"),
+    /** A version 2 envelope's header and the digests of all its parts. */
+    ENVELOPE_V2("sealpost/v2/envelope"),
+    /** A version 2 envelope's head: header, manifest and subject, so an inbox can verify them from a prefix. */
+    ENVELOPE_HEAD("sealpost/v2/envelope-head");
 
     private final byte[] label;
 

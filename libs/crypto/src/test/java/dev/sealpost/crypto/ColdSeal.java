@@ -30,7 +30,7 @@ public final class ColdSeal {
             PrivateKeys sender = PrivateKeys.generate();
             PublicBundle recipient = PrivateKeys.generate().publicBundle();
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(output), 1 << 16)) {
-                Envelope.seal(EnvelopeContent.builder().subject("cold").attachment(PartSource.ofFile(input)).build(),
+                TestMail.seal(EnvelopeContent.builder().subject("cold").attachment("file.bin", "application/octet-stream", PartSource.ofFile(input)).build(),
                         List.of(recipient), sender, out, segment);
             }
             long sealMs = (System.nanoTime() - start) / 1_000_000;

@@ -13,9 +13,9 @@ class MalformedEnvelopeTest {
     private static final int VERSION = 4;
     private static final int HEADER_LENGTH = 5;
     private static final int HEADER = 9;
-    private static final int RECIPIENT_COUNT = HEADER + 8 + 4 + 32;
+    private static final int RECIPIENT_COUNT = HEADER + 8 + 4 + 32 + 32; // after the sender and the key commitment
 
-    private final byte[] envelope = Envelope.seal(EnvelopeContent.of("s", "b"), TestKeys.bundles(0, 1), TestKeys.USERS.get(1));
+    private final byte[] envelope = TestMail.seal(EnvelopeContent.of("s", "b"), TestKeys.bundles(0, 1), TestKeys.USERS.get(1));
 
     private byte[] with(int offset, byte... bytes) {
         byte[] copy = envelope.clone();
@@ -25,7 +25,7 @@ class MalformedEnvelopeTest {
 
     private void assertRefused(Class<? extends CryptoException> expected, byte[] candidate) {
         assertThrows(expected, () -> EnvelopeHeader.parse(candidate));
-        assertThrows(expected, () -> Envelope.open(candidate, TestKeys.USERS.get(0), TestKeys.USERS.get(1).publicBundle()));
+        assertThrows(expected, () -> TestMail.open(candidate, TestKeys.USERS.get(0), TestKeys.USERS.get(1).publicBundle()));
     }
 
     @Test
@@ -35,7 +35,7 @@ class MalformedEnvelopeTest {
 
     @Test
     void unknownVersion() {
-        assertRefused(CryptoException.UnsupportedVersion.class, with(VERSION, (byte) 2));
+        assertRefused(CryptoException.UnsupportedVersion.class, with(VERSION, (byte) 3));
     }
 
     @Test
@@ -50,11 +50,11 @@ class MalformedEnvelopeTest {
 
     @Test
     void hugePartLength() {
-        int bodyLength = envelope.length; // find the body's u64 length: after the recipients and the part count
-        int partsStart = RECIPIENT_COUNT + 1 + EnvelopeFormat.RECIPIENT_ENTRY_LENGTH + 1;
-        byte[] huge = with(partsStart + 9 + 1, (byte) 0x40, (byte) 0, (byte) 0, (byte) 0, (byte) 0, (byte) 0, (byte) 0, (byte) 0);
+        int bodyLength = envelope.length; // find the body's u64 length: after the recipients, the part count, manifest and subject
+        int partsStart = RECIPIENT_COUNT + 1 + 2 * EnvelopeFormat.RECIPIENT_ENTRY_LENGTH + 1; // the recipient and the sender
+        byte[] huge = with(partsStart + 18 + 1, (byte) 0x40, (byte) 0, (byte) 0, (byte) 0, (byte) 0, (byte) 0, (byte) 0, (byte) 0);
         assertRefused(CryptoException.Malformed.class, huge);
-        assertRefused(CryptoException.Malformed.class, with(partsStart + 9 + 1, (byte) 0, (byte) 0, (byte) 0, (byte) 0,
+        assertRefused(CryptoException.Malformed.class, with(partsStart + 18 + 1, (byte) 0, (byte) 0, (byte) 0, (byte) 0,
                 (byte) 0x7f, (byte) 0xff, (byte) 0xff, (byte) (bodyLength & 0xff)));
     }
 

@@ -18,8 +18,8 @@ class PassphraseWrapTest {
         PrivateKeys restored = PassphraseWrap.unwrap(blob, "correct horse battery staple".toCharArray());
         assertEquals(keys.publicBundle().fingerprint(), restored.publicBundle().fingerprint());
         // the restored keys really work: they open an envelope sealed to the original
-        byte[] envelope = Envelope.seal(EnvelopeContent.of("s", "b"), List.of(keys.publicBundle()), TestKeys.USERS.get(6));
-        assertEquals("s", Envelope.open(envelope, restored, TestKeys.USERS.get(6).publicBundle()).subject());
+        byte[] envelope = TestMail.seal(EnvelopeContent.of("s", "b"), List.of(keys.publicBundle()), TestKeys.USERS.get(6));
+        assertEquals("s", TestMail.open(envelope, restored, TestKeys.USERS.get(6).publicBundle()).subject());
     }
 
     @Test
