@@ -49,12 +49,15 @@ class CanaryTest {
         as(judy).get("/api/mail/quota").then().statusCode(200);
         byte[] envelope = Envelope.seal(EnvelopeContent.builder().subject("subject " + CANARY)
                 .body(("body " + CANARY).getBytes(StandardCharsets.UTF_8))
-                .attachment(("attachment " + CANARY).getBytes(StandardCharsets.UTF_8)).build(), List.of(recipient.publicBundle()), sender);
+                .attachment(CANARY + ".txt", "text/plain", ("attachment " + CANARY).getBytes(StandardCharsets.UTF_8)).build(),
+                dev.sealpost.crypto.Addressing.to(new dev.sealpost.crypto.Contact("judy@acme.test", recipient.publicBundle())),
+                new dev.sealpost.crypto.Mailbox("ivan@sealpost.test", sender)).get(0).envelope();
         String id = send(ivan, envelope, "judy@acme.test").then().statusCode(201).extract().path("messageId");
         // the recipient can read it: the canary is really in there
         String copy = as(judy).get("/api/mail/folders/inbox/messages").path("messages[0].id");
-        assertTrue(Envelope.open(as(judy).get("/api/mail/messages/" + copy + "/envelope").asByteArray(), recipient,
-                sender.publicBundle()).subject().contains(CANARY));
+        assertTrue(Envelope.open(as(judy).get("/api/mail/messages/" + copy + "/envelope").asByteArray(),
+                new dev.sealpost.crypto.Mailbox("judy@acme.test", recipient),
+                new dev.sealpost.crypto.Contact("ivan@sealpost.test", sender.publicBundle())).subject().contains(CANARY));
         as(judy).get("/api/mail/messages/" + copy).then().statusCode(200);
 
         // every row of every table, as text and as raw bytes

@@ -1,7 +1,13 @@
 package dev.sealpost.mail;
 
 import dev.sealpost.crypto.Envelope;
+import dev.sealpost.crypto.Addressing;
+import dev.sealpost.crypto.Contact;
+import dev.sealpost.crypto.CryptoException;
 import dev.sealpost.crypto.EnvelopeContent;
+import dev.sealpost.crypto.EnvelopeHeader;
+import dev.sealpost.crypto.Mailbox;
+import dev.sealpost.crypto.OpenedEnvelope;
 import dev.sealpost.crypto.PrivateKeys;
 import dev.sealpost.crypto.PublicBundle;
 import dev.sealpost.testing.PostgresAndKafkaResource;
@@ -63,8 +69,20 @@ class MailApiTest {
         return given().header("Authorization", "Bearer " + passport);
     }
 
+    /** The server never reads manifests; tests address each key by a name derived from its fingerprint. */
+    static String addressOf(PublicBundle bundle) {
+        return "k" + bundle.fingerprint().toHex().substring(0, 12) + "@sealpost.test";
+    }
+
     static byte[] seal(String subject, List<PublicBundle> recipients) {
-        return Envelope.seal(EnvelopeContent.of(subject, "body of " + subject), recipients, ALICE);
+        return Envelope.seal(EnvelopeContent.of(subject, "body of " + subject),
+                Addressing.builder().to(recipients.stream().map(bundle -> new Contact(addressOf(bundle), bundle)).toList()).build(),
+                new Mailbox(addressOf(ALICE.publicBundle()), ALICE)).get(0).envelope();
+    }
+
+    static OpenedEnvelope open(byte[] envelope, PrivateKeys reader, PrivateKeys sender) throws CryptoException {
+        return Envelope.open(envelope, new Mailbox(addressOf(reader.publicBundle()), reader),
+                new Contact(addressOf(sender.publicBundle()), sender.publicBundle()));
     }
 
     static Response send(String passport, byte[] envelope, String... to) {
@@ -99,12 +117,19 @@ class MailApiTest {
                 .extract().path("messages.find { it.senderAddress == 'alice@sealpost.test' }.id");
         byte[] stored = as(bob).get("/api/mail/messages/" + bobsCopy + "/envelope").then().statusCode(200).extract().asByteArray();
         assertArrayEquals(envelope, stored);
-        assertEquals("quarterly", Envelope.open(stored, BOB, ALICE.publicBundle()).subject());
+        assertEquals("quarterly", open(stored, BOB, ALICE).subject());
 
         String carolsCopy = as(carol).get("/api/mail/folders/inbox/messages").then().statusCode(200)
                 .extract().path("messages[0].id");
-        assertEquals("quarterly", Envelope.open(as(carol).get("/api/mail/messages/" + carolsCopy + "/envelope").asByteArray(),
-                CAROL, ALICE.publicBundle()).subject());
+        assertEquals("quarterly", open(as(carol).get("/api/mail/messages/" + carolsCopy + "/envelope").asByteArray(),
+                CAROL, ALICE).subject());
+        // the head: a prefix from which carol's client verifies and reads manifest and subject alone
+        byte[] head = as(carol).get("/api/mail/messages/" + carolsCopy + "/head").then().statusCode(200).extract().asByteArray();
+        assertEquals(EnvelopeHeader.parse(envelope).headLength(), head.length);
+        assertArrayEquals(java.util.Arrays.copyOf(envelope, head.length), head);
+        assertEquals("quarterly", Envelope.openHead(head, new Mailbox(addressOf(CAROL.publicBundle()), CAROL),
+                new Contact(addressOf(ALICE.publicBundle()), ALICE.publicBundle())).subject());
+        as(bob).get("/api/mail/messages/" + carolsCopy + "/head").then().statusCode(404);
         as(alice).get("/api/mail/messages/" + id).then().statusCode(200).body("folder", equalTo("sent"))
                 .body("recipientAddresses", equalTo(List.of("bob@sealpost.test", "carol@acme.test")));
         // carol's log (acme) holds the delivery, with carol as its owner and alice as the actor
@@ -539,5 +564,20 @@ class MailApiTest {
             row.next();
             return row.getLong(1);
         }
+    }
+
+    @Test
+    void aVersion1EnvelopeIsStillAcceptedAndHasNoHead() throws Exception {
+        byte[] v1;
+        try (var in = getClass().getResourceAsStream("/stored/v1-envelope.bin")) {
+            v1 = in.readAllBytes();
+        }
+        assertEquals(1, EnvelopeHeader.parse(v1).version());
+        send(alice, v1, "bob@sealpost.test").then().statusCode(201);
+        String copy = as(bob).queryParam("limit", 200).get("/api/mail/folders/inbox/messages").then().statusCode(200)
+                .extract().path("messages[0].id");
+        assertArrayEquals(v1, as(bob).get("/api/mail/messages/" + copy + "/envelope").then().statusCode(200).extract().asByteArray());
+        as(bob).get("/api/mail/messages/" + copy + "/head").then().statusCode(404).contentType("application/problem+json")
+                .body("detail", org.hamcrest.Matchers.containsString("format 1"));
     }
 }

@@ -274,7 +274,8 @@ class LocalStackIT {
         // a sealed message goes up through the gateway and comes back byte for byte (bodies stream both ways)
         dev.sealpost.crypto.PrivateKeys keys = dev.sealpost.crypto.PrivateKeys.generate();
         byte[] envelope = dev.sealpost.crypto.Envelope.seal(dev.sealpost.crypto.EnvelopeContent.of("through the gateway",
-                "x".repeat(200_000)), List.of(keys.publicBundle()), keys);
+                "x".repeat(200_000)), dev.sealpost.crypto.Addressing.to(new dev.sealpost.crypto.Contact("bob@sealpost.test", keys.publicBundle())),
+                new dev.sealpost.crypto.Mailbox("bob@sealpost.test", keys)).get(0).envelope();
         HttpResponse<String> sent = HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/api/mail/messages?to=bob@sealpost.test"))
                 .timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + bob).header("Content-Type", "application/octet-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(envelope)).build(), HttpResponse.BodyHandlers.ofString());

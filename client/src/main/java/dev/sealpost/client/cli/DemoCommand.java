@@ -64,8 +64,9 @@ final class DemoCommand implements Callable<Integer> {
         PrivateKeys bobsKeys = bob.unlock(BOB.passphrase());
         OpenedMessage opened = bob.mail().read(received.id(), bobsKeys);
         terminal.line("4. bob opened it: subject \"" + opened.subject() + "\", body \"" + new String(opened.body(), StandardCharsets.UTF_8)
-                + "\", " + opened.attachments().size() + " attachment(s) of " + opened.attachments().get(0).length
+                + "\", " + opened.attachments().size() + " attachment(s) of " + opened.attachments().get(0).length()
                 + " bytes; alice's signature verified with her logged key (version " + opened.senderKeyVersion() + ")");
+        opened.close();
 
         AuditClient.Page log = awaitDelivery(bob, received.id().toString());
         terminal.line("5. bob's own security log, newest first (his sign-in, the delivery, his key setup):");

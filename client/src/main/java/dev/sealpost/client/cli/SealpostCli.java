@@ -17,7 +17,7 @@ import java.io.PrintWriter;
  */
 @Command(name = "sealpost", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "sealpost 0.1.0",
         description = "End-to-end encrypted mail. State in $SEALPOST_CLIENT_HOME (default ~/.sealpost).",
-        subcommands = {LoginCommand.class, LogoutCommand.class, KeysCommand.class, SendCommand.class, InboxCommand.class, FoldersCommand.class, ReadCommand.class,
+        subcommands = {LoginCommand.class, LogoutCommand.class, KeysCommand.class, SendCommand.class, ReplyCommand.class, ForwardCommand.class, InboxCommand.class, FoldersCommand.class, ReadCommand.class,
                 MessageCommands.Flag.class, MessageCommands.Move.class, MessageCommands.Delete.class, LogCommand.class, AuditCommand.class, StatusCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class SealpostCli {
 

@@ -29,8 +29,17 @@ final class SendCommand implements Callable<Integer> {
     @ParentCommand
     SealpostCli cli;
 
-    @Option(names = "--to", required = true, description = "Recipient address (repeat for more, at most 64)")
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--to", description = "Recipient address (repeat for more; To, Cc and Bcc together at most 63)")
     List<String> to = new ArrayList<>();
+
+    @Option(names = "--cc", description = "Copy to this address (repeat for more); all recipients see Cc")
+    List<String> cc = new ArrayList<>();
+
+    @Option(names = "--bcc", description = "Blind copy (repeat for more): each gets a copy of their own; no other recipient learns of them")
+    List<String> bcc = new ArrayList<>();
 
     @Option(names = "--subject", required = true, description = "Subject (sealed like the body)")
     String subject;
@@ -47,27 +56,38 @@ final class SendCommand implements Callable<Integer> {
     @Override
     public Integer call() throws ClientException {
         Terminal terminal = cli.terminal();
+        if (to.isEmpty() && cc.isEmpty() && bcc.isEmpty()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give at least one recipient: --to, --cc or --bcc");
+        }
         Sealpost client = cli.signedIn();
-        byte[] body = readBody();
+        byte[] body = readBody(bodyFile);
+        checkAttachments(attachments);
+        Draft draft = new Draft(to, cc, bcc, subject, body, attachments, null);
+        MailClient mail = client.mail();
+        // keys are checked before the passphrase is even asked: a changed key stops here
+        List<VerifiedBundle> checked = mail.recipients(draft.addresses());
+        report(terminal, mail.send(draft, checked, client.unlock(passphrase.read(terminal)), terminal.progressBar(PROGRESS_FROM_BYTES)));
+        return 0;
+    }
+
+    static void checkAttachments(List<Path> attachments) throws ClientException {
         for (Path attachment : attachments) {
             if (!Files.isRegularFile(attachment)) {
                 throw new ClientException.LocalState("no such file to attach: " + attachment);
             }
         }
-        MailClient mail = client.mail();
-        // keys are checked before the passphrase is even asked: a changed key stops here
-        List<VerifiedBundle> checked = mail.recipients(to);
-        MailClient.Sent sent = mail.send(new Draft(to, subject, body, attachments), checked, client.unlock(passphrase.read(terminal)),
-                terminal.progressBar(PROGRESS_FROM_BYTES));
+    }
+
+    static void report(Terminal terminal, MailClient.Sent sent) {
         if (terminal.json()) {
             terminal.printJson(sent);
         } else {
             terminal.line("Sent " + sent.messageId() + " to " + sent.recipients() + " recipient(s)");
         }
-        return 0;
     }
 
-    private byte[] readBody() throws ClientException {
+    /** The body from {@code bodyFile}, else standard input (at most 25 MiB). */
+    static byte[] readBody(Path bodyFile) throws ClientException {
         try {
             if (bodyFile != null) {
                 return Files.readAllBytes(bodyFile);

@@ -35,6 +35,24 @@ final class Terminal {
         return json;
     }
 
+    /**
+     * Text from a sealed message is the sender's: no control or format characters reach the terminal
+     * (escape sequences could rewrite the screen, U+202E reverses what follows). One line.
+     */
+    static String printable(String text) {
+        StringBuilder out = new StringBuilder();
+        text.codePoints().forEach(c -> out.appendCodePoint(Character.isISOControl(c) || Character.getType(c) == Character.FORMAT ? '?' : c));
+        return out.toString();
+    }
+
+    /** The same for a body: line breaks and tabs stay. */
+    static String printableText(String text) {
+        StringBuilder out = new StringBuilder();
+        text.codePoints().forEach(c -> out.appendCodePoint(c == '\n' || c == '\t' ? c
+                : Character.isISOControl(c) || Character.getType(c) == Character.FORMAT ? '?' : c));
+        return out.toString();
+    }
+
     void line(String text) {
         if (!json) {
             out.println(text);
@@ -115,6 +133,12 @@ final class Terminal {
             throw new ClientException.LocalState("no " + prompt.toLowerCase() + " given");
         }
         return typed;
+    }
+
+    /** Whether {@link #secret} could get a secret without an option: from the environment or by asking at a terminal. */
+    boolean canAskSecret(String environmentVariable) {
+        String fromEnvironment = System.getenv(environmentVariable);
+        return (fromEnvironment != null && !fromEnvironment.isEmpty()) || System.console() != null;
     }
 
     String ask(String prompt) throws ClientException {

@@ -7,11 +7,17 @@ import dev.sealpost.client.keys.ContactPins;
 import dev.sealpost.client.keys.KeyDirectory;
 import dev.sealpost.client.keys.VerifiedBundle;
 import dev.sealpost.client.state.ClientHome;
+import dev.sealpost.client.state.LocalFiles;
+import dev.sealpost.crypto.Addressing;
+import dev.sealpost.crypto.AttachmentInfo;
+import dev.sealpost.crypto.Contact;
 import dev.sealpost.crypto.CryptoException;
 import dev.sealpost.crypto.Envelope;
 import dev.sealpost.crypto.EnvelopeContent;
 import dev.sealpost.crypto.EnvelopeHeader;
-import dev.sealpost.crypto.OpenedEnvelope;
+import dev.sealpost.crypto.Mailbox;
+import dev.sealpost.crypto.OpenedFiles;
+import dev.sealpost.crypto.OpenedHead;
 import dev.sealpost.crypto.PartSource;
 import dev.sealpost.crypto.PrivateKeys;
 import dev.sealpost.crypto.PublicBundle;
@@ -23,6 +29,7 @@ import java.io.OutputStream;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -34,9 +41,10 @@ import java.util.UUID;
 /**
  * Mail as the user sees it; sealing and opening happen here, on the client. A send looks up every
  * recipient in the key directory (verified against the log, checked against the pinned
- * fingerprints) and seals once for all of them and for the sender (so the sent copy can be read);
- * a read verifies the sender's hybrid signature with the sender's logged key before it shows
- * anything.
+ * fingerprints) and seals one copy for the To and Cc recipients and one per Bcc recipient, each also
+ * for the sender (so the sent copies can be read); a read verifies the sender's hybrid signature
+ * with the sender's logged key, and that the signed manifest names this reader and that sender,
+ * before it shows anything.
  */
 public final class MailClient {
 
@@ -88,61 +96,115 @@ public final class MailClient {
     }
 
     public Sent send(Draft draft, PrivateKeys sender, Progress progress) throws ClientException {
-        return send(draft, recipients(draft.to()), sender, progress);
+        return send(draft, recipients(draft.addresses()), sender, progress);
     }
 
-    /** With the draft's recipients already checked by {@link #recipients} (the CLI checks them before it asks for the passphrase). */
+    /**
+     * With the draft's recipients (To, Cc and Bcc) already checked by {@link #recipients} (the CLI
+     * checks them before it asks for the passphrase). The To and Cc recipients get one sealed copy;
+     * every Bcc recipient gets their own, uploaded separately, so no one else learns of them.
+     */
     public Sent send(Draft draft, List<VerifiedBundle> recipients, PrivateKeys sender, Progress progress) throws ClientException {
         VerifiedBundle self = directory.lookup(ownAddress);
         if (!self.fingerprint().equals(sender.publicBundle().fingerprint())) {
             throw new ClientException.LocalState("the directory's key of " + ownAddress + " is not this client's key: publish it "
                     + "(`sealpost keys init`) or restore the matching keys first");
         }
-        List<PublicBundle> sealTo = new ArrayList<>();
-        recipients.forEach(recipient -> sealTo.add(recipient.bundle()));
-        if (recipients.stream().noneMatch(recipient -> recipient.address().equals(ownAddress))) {
-            sealTo.add(self.bundle());
+        Map<String, PublicBundle> verified = new LinkedHashMap<>();
+        recipients.forEach(recipient -> verified.put(recipient.address(), recipient.bundle()));
+        Addressing addressing;
+        try {
+            Addressing.Builder builder = Addressing.builder().to(contacts(draft.to(), verified)).cc(contacts(draft.cc(), verified))
+                    .bcc(contacts(draft.bcc(), verified));
+            if (draft.thread() != null) {
+                builder.inReplyTo(draft.thread().inReplyTo(), draft.thread().references());
+            }
+            addressing = builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new ClientException.LocalState(e.getMessage());
         }
         EnvelopeContent.Builder content = EnvelopeContent.builder().subject(draft.subject()).body(draft.body());
         long total = draft.body().length;
         try {
             for (Path attachment : draft.attachments()) {
-                content.attachment(PartSource.ofFile(attachment));
+                content.attachment(attachment.getFileName().toString(), mediaType(attachment), PartSource.ofFile(attachment));
                 total += Files.size(attachment);
             }
         } catch (IOException e) {
             throw new ClientException.LocalState("cannot read an attachment: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new ClientException.LocalState("cannot attach: " + e.getMessage());
         }
-        Path sealed = null;
+        List<Path> sealed = new ArrayList<>();
+        List<List<String>> deliverTo = new ArrayList<>();
         try {
-            sealed = Files.createTempFile("sealpost-", ".spen");
             long plaintextBytes = total;
-            try (OutputStream out = new CountingOutputStream(Files.newOutputStream(sealed),
-                    written -> progress.update("sealing", Math.min(written, plaintextBytes), plaintextBytes))) {
-                Envelope.seal(content.build(), sealTo, sender, out);
+            Envelope.seal(content.build(), addressing, new Mailbox(ownAddress, sender), addresses -> {
+                Path file = Files.createTempFile("sealpost-", ".spen");
+                sealed.add(file);
+                deliverTo.add(addresses);
+                return new CountingOutputStream(Files.newOutputStream(file),
+                        written -> progress.update("sealing", Math.min(written, plaintextBytes), plaintextBytes));
+            });
+            UUID first = null;
+            int delivered = 0;
+            boolean replayed = true;
+            for (int i = 0; i < sealed.size(); i++) {
+                Sent copy = upload(sealed.get(i), deliverTo.get(i), progress);
+                first = first == null ? copy.messageId() : first;
+                delivered += copy.recipients();
+                replayed &= copy.replayed();
             }
-            long size = Files.size(sealed);
-            Path upload = sealed;
-            HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
-                try {
-                    return new CountingInputStream(Files.newInputStream(upload), read -> progress.update("uploading", read, size));
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }), size);
-            StringBuilder path = new StringBuilder("/api/mail/messages?");
-            for (VerifiedBundle recipient : recipients) {
-                path.append(path.charAt(path.length() - 1) == '?' ? "" : "&").append("to=").append(ApiHttp.segment(recipient.address()));
-            }
-            JsonNode answer = api.post(path.toString(), body, "application/octet-stream",
-                    Map.of("Idempotency-Key", UUID.randomUUID().toString()));
-            return new Sent(UUID.fromString(answer.path("messageId").asText()), answer.path("recipients").asInt(),
-                    answer.path("replayed").asBoolean());
+            return new Sent(first, delivered, replayed);
         } catch (IOException e) {
             throw new ClientException.LocalState("cannot seal the message: " + e.getMessage(), e);
         } finally {
-            deleteQuietly(sealed);
+            sealed.forEach(MailClient::deleteQuietly);
         }
+    }
+
+    private static List<Contact> contacts(List<String> addresses, Map<String, PublicBundle> verified) throws ClientException {
+        List<Contact> contacts = new ArrayList<>();
+        for (String address : addresses) {
+            PublicBundle bundle = verified.get(ClientHome.normalize(address));
+            if (bundle == null) {
+                throw new ClientException.LocalState(address + " was not checked in the key directory");
+            }
+            contacts.add(new Contact(ClientHome.normalize(address), bundle));
+        }
+        return contacts;
+    }
+
+    /** The file's media type as the platform guesses it, or application/octet-stream. */
+    private static String mediaType(Path file) {
+        try {
+            String probed = Files.probeContentType(file);
+            if (probed != null && probed.matches("[\\x21-\\x7e]+/[\\x21-\\x7e]+") && probed.length() <= 255) {
+                return probed;
+            }
+        } catch (IOException ignored) {
+            // a guess only
+        }
+        return "application/octet-stream";
+    }
+
+    private Sent upload(Path sealed, List<String> deliverTo, Progress progress) throws IOException, ClientException {
+        long size = Files.size(sealed);
+        HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
+            try {
+                return new CountingInputStream(Files.newInputStream(sealed), read -> progress.update("uploading", read, size));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }), size);
+        StringBuilder path = new StringBuilder("/api/mail/messages?");
+        for (String address : deliverTo) {
+            path.append(path.charAt(path.length() - 1) == '?' ? "" : "&").append("to=").append(ApiHttp.segment(address));
+        }
+        JsonNode answer = api.post(path.toString(), body, "application/octet-stream",
+                Map.of("Idempotency-Key", UUID.randomUUID().toString()));
+        return new Sent(UUID.fromString(answer.path("messageId").asText()), answer.path("recipients").asInt(),
+                answer.path("replayed").asBoolean());
     }
 
     public List<String> folders() throws ClientException {
@@ -170,22 +232,86 @@ public final class MailClient {
         return ApiHttp.JSON.convertValue(api.getJson("/api/mail/messages/" + id), MessageSummary.class);
     }
 
-    /** Fetches, verifies and decrypts one message; marks it seen only after it opened. */
+    /**
+     * Fetches, verifies and decrypts one message into a private temporary directory, one segment in
+     * memory at a time; marks it seen only after it opened. The caller closes the result.
+     */
     public OpenedMessage read(UUID id, PrivateKeys me) throws ClientException {
         MessageSummary summary = summary(id);
-        byte[] envelope = api.getBytes("/api/mail/messages/" + id + "/envelope");
+        Path envelope = null;
+        Path workDirectory = null;
         try {
+            envelope = Files.createTempFile("sealpost-", ".spen");
+            try (InputStream in = api.getStream("/api/mail/messages/" + id + "/envelope")) {
+                Files.copy(in, envelope, StandardCopyOption.REPLACE_EXISTING);
+            }
             EnvelopeHeader header = EnvelopeHeader.parse(envelope);
             VerifiedBundle sender = directory.lookupByFingerprint(summary.senderAddress(), header.sender(), SENDER_VERSIONS_BACK);
-            OpenedEnvelope opened = Envelope.open(envelope, me, sender.bundle());
+            workDirectory = Files.createTempDirectory("sealpost-read-");
+            OpenedFiles opened = Envelope.open(envelope, new Mailbox(ownAddress, me), new Contact(summary.senderAddress(), sender.bundle()),
+                    workDirectory);
+            List<OpenedMessage.OpenedAttachment> attachments = new ArrayList<>();
+            for (int i = 0; i < opened.attachments().size(); i++) {
+                Path file = opened.attachments().get(i);
+                AttachmentInfo info = opened.manifest().map(manifest -> manifest.attachments()).orElse(List.of()).stream()
+                        .skip(i).findFirst().orElse(new AttachmentInfo("attachment-" + (i + 1), "application/octet-stream", Files.size(file)));
+                attachments.add(new OpenedMessage.OpenedAttachment(info.name(), info.mediaType(), Files.size(file), file));
+            }
+            OpenedMessage message = new OpenedMessage(summary, header.version(), opened.manifest(), opened.subject(),
+                    Files.readAllBytes(opened.body()), attachments, sender.fingerprint().toHex(), sender.version(), workDirectory);
             if (!summary.seen()) {
                 flags(id, true, null);
             }
-            return new OpenedMessage(summary, opened.subject(), opened.body(), opened.attachments(), sender.fingerprint().toHex(),
-                    sender.version());
+            workDirectory = null; // the message owns it now
+            return message;
         } catch (CryptoException e) {
             throw new ClientException.Unopenable("message " + id + " cannot be opened: " + e.getClass().getSimpleName(), e);
+        } catch (IOException e) {
+            throw new ClientException.LocalState("cannot open message " + id + ": " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(envelope);
+            LocalFiles.deleteTreeQuietly(workDirectory);
         }
+    }
+
+    /**
+     * What an inbox shows of each message without opening it: the subject, the verified sender and
+     * the signed date and attachment names, verified from the envelope's head (a prefix the mail
+     * service serves). A format 1 message has no head; a head that fails to verify is reported, and
+     * nothing of it is shown.
+     */
+    public List<InboxEntry> heads(List<MessageSummary> messages, PrivateKeys me) throws ClientException {
+        Mailbox reader = new Mailbox(ownAddress, me);
+        Map<String, VerifiedBundle> senders = new LinkedHashMap<>();
+        List<InboxEntry> entries = new ArrayList<>();
+        for (MessageSummary message : messages) {
+            byte[] head;
+            try {
+                head = api.getBytes("/api/mail/messages/" + message.id() + "/head");
+            } catch (ClientException.ApiProblem e) {
+                if (e.status() != 404) {
+                    throw e;
+                }
+                entries.add(new InboxEntry(message, null, "format 1: open it to read the subject"));
+                continue;
+            }
+            try {
+                EnvelopeHeader header = EnvelopeHeader.parseHead(head);
+                String key = message.senderAddress() + " " + header.sender().toHex();
+                VerifiedBundle sender = senders.get(key);
+                if (sender == null) {
+                    sender = directory.lookupByFingerprint(message.senderAddress(), header.sender(), SENDER_VERSIONS_BACK);
+                    senders.put(key, sender);
+                }
+                OpenedHead opened = Envelope.openHead(head, reader, new Contact(message.senderAddress(), sender.bundle()));
+                entries.add(new InboxEntry(message, new InboxEntry.Head(opened.subject(), opened.manifest().from(), opened.manifest().date(),
+                        opened.manifest().attachments().stream().map(AttachmentInfo::name).toList(),
+                        opened.manifest().inReplyTo().isPresent()), null));
+            } catch (CryptoException e) {
+                entries.add(new InboxEntry(message, null, "does not verify (" + e.getClass().getSimpleName() + ")"));
+            }
+        }
+        return entries;
     }
 
     public void flags(UUID id, Boolean seen, Boolean flagged) throws ClientException {

@@ -70,6 +70,20 @@ public final class EnvelopeHeader {
         return Framing.read(envelope).header();
     }
 
+    /** Parses a version 2 envelope's head ({@link #headLength()} bytes from its start), without any key. */
+    public static EnvelopeHeader parseHead(byte[] head) throws CryptoException {
+        return Framing.readHead(EnvelopeSource.of(head)).header();
+    }
+
+    /** The same for an envelope in a file: reads the framing only, never the parts. */
+    public static EnvelopeHeader parse(java.nio.file.Path envelopeFile) throws CryptoException, java.io.IOException {
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(envelopeFile)) {
+            return Framing.read(EnvelopeSource.of(channel)).header();
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
     /** 1 or 2. */
     public int version() {
         return version;

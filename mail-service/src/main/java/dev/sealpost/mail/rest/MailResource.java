@@ -114,6 +114,15 @@ public class MailResource {
         return passports.authenticate(authorization).chain(caller -> mail.envelope(caller, uuid(id), context));
     }
 
+    @GET
+    @Path("/messages/{id}/head")
+    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    @Operation(summary = "The head of a message's envelope (format 2): header, manifest and subject, verifiable without the rest")
+    public Uni<byte[]> head(@RestHeader("Authorization") String authorization, @RestPath String id, @Context HttpServerRequest request) {
+        RequestContext context = RequestContexts.of(request);
+        return passports.authenticate(authorization).chain(caller -> mail.head(caller, uuid(id), context));
+    }
+
     @PATCH
     @Path("/messages/{id}")
     @Consumes(MediaType.APPLICATION_JSON)

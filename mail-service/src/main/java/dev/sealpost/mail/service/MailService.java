@@ -264,6 +264,27 @@ public class MailService {
                 .orElseGet(() -> denied(caller, id, "read", context))));
     }
 
+    /**
+     * The head of a format v2 envelope: the prefix from which the reader's client verifies and
+     * decrypts header, manifest and subject ({@link EnvelopeHeader#headLength()}), for an inbox that
+     * shows subjects without fetching bodies. A v1 envelope has none (404).
+     */
+    @WithSession
+    public Uni<byte[]> head(Passport caller, UUID id, RequestContext context) {
+        return envelope(caller, id, context).map(bytes -> {
+            long headLength;
+            try {
+                headLength = EnvelopeHeader.parse(bytes).headLength();
+            } catch (CryptoException e) {
+                throw new IllegalStateException("a stored envelope no longer parses", e);
+            }
+            if (headLength == 0) {
+                throw ProblemException.notFound("this message is in envelope format 1, which has no head: fetch the envelope");
+            }
+            return java.util.Arrays.copyOf(bytes, (int) headLength);
+        });
+    }
+
     @WithSession
     public Uni<Void> flags(Passport caller, UUID id, Boolean seen, Boolean flagged, RequestContext context) {
         if (seen == null && flagged == null) {

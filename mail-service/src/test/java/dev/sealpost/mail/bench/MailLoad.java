@@ -166,7 +166,8 @@ public final class MailLoad {
         byte[] body = new byte[4096];
         new java.util.Random(1).nextBytes(body);
         byte[] envelope = Envelope.seal(EnvelopeContent.builder().subject("benchmark").body(body).build(),
-                List.of(PrivateKeys.generate().publicBundle()), PrivateKeys.generate());
+                dev.sealpost.crypto.Addressing.to(new dev.sealpost.crypto.Contact("load@sealpost.test", PrivateKeys.generate().publicBundle())),
+                new dev.sealpost.crypto.Mailbox("bench@sealpost.test", PrivateKeys.generate())).get(0).envelope();
         Files.write(dir.resolve("message.spen"), envelope);
         Files.writeString(dir.resolve("recipient.address"), "bench-" + users[1] + "@sealpost.test");
         try (Connection db = DriverManager.getConnection(args[6], args[7], args[8])) {
