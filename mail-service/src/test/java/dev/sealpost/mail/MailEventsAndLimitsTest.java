@@ -62,7 +62,7 @@ class MailEventsAndLimitsTest {
     public static class SmallQuota implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("sealpost.mail.default-quota-bytes", "40000",
+            return Map.of("sealpost.mail.default-quota-bytes", "80000",
                     "sealpost.mail.trash-retention", "0s",
                     "sealpost.events.relay-interval", "200ms",
                     "sealpost.mail.access-log-clients-per-minute", "3",
@@ -101,7 +101,7 @@ class MailEventsAndLimitsTest {
             assertTrue(accepted < 20, "the quota must stop sends");
         }
         long used = ((Number) as(erin).get("/api/mail/quota").path("usedBytes")).longValue();
-        assertTrue(accepted >= 1 && used <= 40000, "used " + used);
+        assertTrue(accepted >= 1 && used <= 80000, "used " + used);
         // trash and purge give the space back: retention 0 s purges the trash at once
         String first = as(erin).get("/api/mail/folders/inbox/messages").path("messages[0].id");
         String envelope = MailApiTest.envelopeOf(first);

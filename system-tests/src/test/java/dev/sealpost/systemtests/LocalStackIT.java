@@ -770,8 +770,8 @@ class LocalStackIT {
         String subject = CANARY + "-subject";
         byte[] body = (CANARY + "-body: only bob and carol can read this").getBytes(StandardCharsets.UTF_8);
         Map<String, long[]> progress = new java.util.concurrent.ConcurrentHashMap<>();
-        MailClient.Sent sent = alice.mail().send(new Draft(List.of("bob@sealpost.test", "carol@acme.test"), subject, body, List.of(attachment)),
-                alice.unlock(keyPassphrase("alice")), (step, done, total) -> progress.put(step, new long[] {done, total}));
+        MailClient.Sent sent = alice.mail().send(new Draft(List.of("bob@sealpost.test"), List.of("carol@acme.test"), List.of(), subject, body,
+                List.of(attachment), null), alice.unlock(keyPassphrase("alice")), (step, done, total) -> progress.put(step, new long[] {done, total}));
         assertEquals(2, sent.recipients());
         // what the CLI's bar is drawn from: sealing and uploading both reported, each up to its total
         assertEquals(Files.size(attachment) + body.length, progress.get("sealing")[1]);
@@ -786,7 +786,11 @@ class LocalStackIT {
             assertEquals(subject, opened.subject(), reader.getKey());
             assertTrue(java.util.Arrays.equals(body, opened.body()), reader.getKey());
             assertEquals(1, opened.attachments().size());
-            assertTrue(java.util.Arrays.equals(Files.readAllBytes(attachment), opened.attachments().get(0)), reader.getKey());
+            assertEquals("plan.txt", opened.attachments().get(0).name());
+            assertTrue(java.util.Arrays.equals(Files.readAllBytes(attachment), Files.readAllBytes(opened.attachments().get(0).file())), reader.getKey());
+            assertEquals(List.of("carol@acme.test"), opened.manifest().orElseThrow().cc(), "the signed manifest names the Cc recipient");
+            opened.close();
+            assertFalse(Files.exists(opened.directory()), "the opened plaintext is deleted on close");
             assertEquals(aliceFingerprint, opened.senderFingerprint(), "verified with alice's logged key");
             assertTrue(reader.getValue().mail().summary(received.id()).seen(), "marked seen once opened");
         }
@@ -953,7 +957,7 @@ class LocalStackIT {
         assertEquals(0, read.exitCode(), read.err());
         assertEquals("after the rotation", JSON.readTree(read.out()).path("subject").asText());
         assertEquals("verified", JSON.readTree(read.out()).path("signature").asText());
-        assertTrue(java.util.Arrays.equals(attached, Files.readAllBytes(saved.resolve("attachment-1"))), "the attachment came through whole");
+        assertTrue(java.util.Arrays.equals(attached, Files.readAllBytes(saved.resolve("minutes.bin"))), "the attachment came through whole, named");
         // filing through the CLI: flagged, into a folder of bob's own, archived, then into the trash
         assertEquals(0, cli("flag", id).exitCode());
         CliResult folders = cli("--json", "folders", "--create", "Receipts 2026");
@@ -982,6 +986,88 @@ class LocalStackIT {
         CliResult shown = cli("--json", "keys", "show", "--passphrase-file", bobsPassphrase.toString());
         assertEquals(before, JSON.readTree(shown.out()).path("fingerprint").asText());
         assertTrue(JSON.readTree(shown.out()).path("directoryMatches").asBoolean(), shown.out());
+    }
+
+    @Test
+    @Order(11)
+    void bccStaysHiddenRepliesThreadForwardsCarryAttachmentsAndTheInboxShowsVerifiedSubjects() throws Exception {
+        for (String user : List.of("alice", "bob", "carol")) {
+            signedIn(user);
+        }
+        Path alicesPassphrase = secretFile("alice.key", keyPassphrase("alice"));
+        Path bobsPassphrase = secretFile("bob.key", keyPassphrase("bob"));
+        Path carolsPassphrase = secretFile("carol.key", keyPassphrase("carol"));
+        Path memo = home.resolve("memo\u202Etxt.exe");
+        Files.writeString(memo, "board memo");
+        Path text = secretFile("memo-body.txt", "Please review before Friday.".toCharArray());
+        String subject = "Board memo " + CANARY;
+        clientHome().makeCurrent(clientHome().profile("alice@sealpost.test"));
+        CliResult sent = cli("--json", "send", "--to", "bob@sealpost.test", "--bcc", "carol@acme.test", "--subject", subject,
+                "--body-file", text.toString(), "--attach", memo.toString(), "--passphrase-file", alicesPassphrase.toString());
+        assertEquals(0, sent.exitCode(), sent.err());
+        assertEquals(2, JSON.readTree(sent.out()).path("recipients").asInt(), "bob's copy and carol's own copy");
+
+        // bob's inbox verifies the head: subject, signed sender, attachment names, without the body
+        clientHome().makeCurrent(clientHome().profile("bob@sealpost.test"));
+        JsonNode inbox = JSON.readTree(cli("--json", "inbox", "--limit", "5", "--passphrase-file", bobsPassphrase.toString()).out());
+        JsonNode head = inbox.path("heads").get(0);
+        assertTrue(head.path("verified").asBoolean(), head.toString());
+        assertEquals(subject, head.path("subject").asText());
+        assertEquals("alice@sealpost.test", head.path("from").asText());
+        assertEquals("memo\u202Etxt.exe", head.path("attachments").get(0).asText(), "the name as the sender gave it");
+        String bobsCopy = head.path("id").asText();
+        Path bobSaved = home.resolve("bob-memo");
+        JsonNode bobRead = JSON.readTree(cli("--json", "read", bobsCopy, "--passphrase-file", bobsPassphrase.toString(),
+                "--save-attachments", bobSaved.toString()).out());
+        assertEquals(List.of("bob@sealpost.test"), JSON.convertValue(bobRead.path("to"), List.class));
+        assertEquals(List.of(), JSON.convertValue(bobRead.path("bcc"), List.class), "bob learns nothing of carol");
+        assertFalse(bobRead.toString().contains("carol"), bobRead.toString());
+        try (var files = Files.list(bobSaved)) {
+            assertEquals(List.of("memotxt.exe"), files.map(file -> file.getFileName().toString()).toList(), "the bidi override is gone");
+        }
+
+        // carol's own copy names the To recipient and her alone
+        clientHome().makeCurrent(clientHome().profile("carol@acme.test"));
+        String carolsCopy = JSON.readTree(cli("--json", "inbox", "--limit", "5", "--passphrase-file", carolsPassphrase.toString()).out())
+                .path("heads").get(0).path("id").asText();
+        JsonNode carolRead = JSON.readTree(cli("--json", "read", carolsCopy, "--passphrase-file", carolsPassphrase.toString()).out());
+        assertEquals(subject, carolRead.path("subject").asText());
+        assertEquals(List.of("bob@sealpost.test"), JSON.convertValue(carolRead.path("to"), List.class));
+        assertEquals(List.of("carol@acme.test"), JSON.convertValue(carolRead.path("bcc"), List.class));
+        assertEquals(bobRead.path("messageId").asText(), carolRead.path("messageId").asText(), "one message, two copies");
+
+        // bob replies to all: alice only (carol was blind), threaded on the signed message id
+        clientHome().makeCurrent(clientHome().profile("bob@sealpost.test"));
+        Path reply = secretFile("reply.txt", "Reviewed, fine by me.".toCharArray());
+        CliResult replied = cli("reply", bobsCopy, "--all", "--body-file", reply.toString(), "--passphrase-file", bobsPassphrase.toString());
+        assertEquals(0, replied.exitCode(), replied.err());
+        Path note = secretFile("fwd.txt", "FYI".toCharArray());
+        CliResult forwarded = cli("forward", bobsCopy, "--to", "carol@acme.test", "--body-file", note.toString(),
+                "--passphrase-file", bobsPassphrase.toString());
+        assertEquals(0, forwarded.exitCode(), forwarded.err());
+
+        clientHome().makeCurrent(clientHome().profile("alice@sealpost.test"));
+        JsonNode alicesHead = JSON.readTree(cli("--json", "inbox", "--limit", "1", "--passphrase-file", alicesPassphrase.toString()).out())
+                .path("heads").get(0);
+        assertEquals("Re: " + subject, alicesHead.path("subject").asText());
+        assertTrue(alicesHead.path("reply").asBoolean());
+        JsonNode alicesRead = JSON.readTree(cli("--json", "read", alicesHead.path("id").asText(), "--passphrase-file",
+                alicesPassphrase.toString()).out());
+        assertEquals(bobRead.path("messageId").asText(), alicesRead.path("inReplyTo").asText());
+        assertEquals(List.of("alice@sealpost.test"), JSON.convertValue(alicesRead.path("to"), List.class));
+        assertEquals(List.of(), JSON.convertValue(alicesRead.path("cc"), List.class));
+        assertTrue(alicesRead.path("body").asText().contains("> Please review before Friday."), alicesRead.toString());
+
+        clientHome().makeCurrent(clientHome().profile("carol@acme.test"));
+        JsonNode carolsHead = JSON.readTree(cli("--json", "inbox", "--limit", "1", "--passphrase-file", carolsPassphrase.toString()).out())
+                .path("heads").get(0);
+        assertEquals("Fwd: " + subject, carolsHead.path("subject").asText());
+        assertEquals("bob@sealpost.test", carolsHead.path("from").asText());
+        Path carolSaved = home.resolve("carol-forwarded");
+        JsonNode carolsForward = JSON.readTree(cli("--json", "read", carolsHead.path("id").asText(), "--passphrase-file",
+                carolsPassphrase.toString(), "--save-attachments", carolSaved.toString()).out());
+        assertTrue(carolsForward.path("body").asText().contains("From: alice@sealpost.test"), carolsForward.toString());
+        assertEquals("board memo", Files.readString(carolSaved.resolve("memotxt.exe")));
     }
 
     @Test

@@ -300,7 +300,14 @@ public final class MailClient {
                 String key = message.senderAddress() + " " + header.sender().toHex();
                 VerifiedBundle sender = senders.get(key);
                 if (sender == null) {
-                    sender = directory.lookupByFingerprint(message.senderAddress(), header.sender(), SENDER_VERSIONS_BACK);
+                    try {
+                        sender = directory.lookupByFingerprint(message.senderAddress(), header.sender(), SENDER_VERSIONS_BACK);
+                    } catch (ClientException.Unreachable e) {
+                        throw e;
+                    } catch (ClientException e) {
+                        entries.add(new InboxEntry(message, null, "the sender's key is not verified: " + e.getMessage()));
+                        continue;
+                    }
                     senders.put(key, sender);
                 }
                 OpenedHead opened = Envelope.openHead(head, reader, new Contact(message.senderAddress(), sender.bundle()));
