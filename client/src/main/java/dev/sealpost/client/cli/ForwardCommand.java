@@ -15,14 +15,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "forward", description = {"Forward a message, its attachments included, sealed anew to other recipients.",
+@Command(name = "forward", description = {"Forward a message, its attachments included (--attach adds more), sealed anew to other recipients.",
         "The recipients' keys are checked like for send."})
 final class ForwardCommand implements Callable<Integer> {
 
@@ -44,8 +43,8 @@ final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--bcc", description = "Blind copy (repeat for more)")
     List<String> bcc = new ArrayList<>();
 
-    @Option(names = "--body-file", description = "Your text above the forwarded message (default: standard input)")
-    Path bodyFile;
+    @Mixin
+    ComposeOptions compose = new ComposeOptions();
 
     @Mixin
     KeysCommand.PassphraseOption passphrase = new KeysCommand.PassphraseOption();
@@ -57,13 +56,16 @@ final class ForwardCommand implements Callable<Integer> {
         }
         Terminal terminal = cli.terminal();
         Sealpost client = cli.signedIn();
-        String text = new String(SendCommand.readBody(bodyFile), StandardCharsets.UTF_8);
+        String text = compose.text();
+        List<Path> added = compose.attachments();
         MailClient mail = client.mail();
         PrivateKeys keys = client.unlock(passphrase.read(terminal));
         Path staging = null;
         try (OpenedMessage original = mail.read(MessageCommands.messageId(id), keys)) {
             staging = Files.createTempDirectory("sealpost-forward-");
-            Draft draft = ReplyDrafts.forward(original, to, cc, bcc, text, original.saveAttachments(staging));
+            List<Path> attachments = new ArrayList<>(original.saveAttachments(staging));
+            attachments.addAll(added);
+            Draft draft = ReplyDrafts.forward(original, to, cc, bcc, text, attachments);
             SendCommand.report(terminal, mail.send(draft, mail.recipients(draft.addresses()), keys, terminal.progressBar(1024 * 1024)));
             return 0;
         } catch (IOException e) {

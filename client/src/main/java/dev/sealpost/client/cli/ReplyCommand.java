@@ -13,10 +13,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "reply", description = {"Answer a message: to its signed sender (--all: and the other recipients), threaded, the original quoted.",
@@ -32,11 +28,8 @@ final class ReplyCommand implements Callable<Integer> {
     @Option(names = "--all", description = "Reply to all: the original's other To and Cc recipients in Cc")
     boolean all;
 
-    @Option(names = "--body-file", description = "Your text from this file (default: standard input)")
-    Path bodyFile;
-
-    @Option(names = "--attach", description = "Attach a file (repeat for more)")
-    List<Path> attachments = new ArrayList<>();
+    @Mixin
+    ComposeOptions compose = new ComposeOptions();
 
     @Mixin
     KeysCommand.PassphraseOption passphrase = new KeysCommand.PassphraseOption();
@@ -45,8 +38,8 @@ final class ReplyCommand implements Callable<Integer> {
     public Integer call() throws ClientException {
         Terminal terminal = cli.terminal();
         Sealpost client = cli.signedIn();
-        String text = new String(SendCommand.readBody(bodyFile), StandardCharsets.UTF_8);
-        SendCommand.checkAttachments(attachments);
+        String text = compose.text();
+        java.util.List<java.nio.file.Path> attachments = compose.attachments();
         PrivateKeys keys = client.unlock(passphrase.read(terminal));
         MailClient mail = client.mail();
         Draft draft;

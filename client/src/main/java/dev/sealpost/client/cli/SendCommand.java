@@ -10,9 +10,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -24,7 +21,6 @@ final class SendCommand implements Callable<Integer> {
 
     /** Bars appear for messages from this size on. */
     private static final long PROGRESS_FROM_BYTES = 1024 * 1024;
-    private static final long MAX_BODY_FROM_STDIN = 25L * 1024 * 1024;
 
     @ParentCommand
     SealpostCli cli;
@@ -44,11 +40,8 @@ final class SendCommand implements Callable<Integer> {
     @Option(names = "--subject", required = true, description = "Subject (sealed like the body)")
     String subject;
 
-    @Option(names = "--body-file", description = "Body from this file (default: standard input)")
-    Path bodyFile;
-
-    @Option(names = "--attach", description = "Attach a file (repeat for more)")
-    List<Path> attachments = new ArrayList<>();
+    @Mixin
+    ComposeOptions compose = new ComposeOptions();
 
     @Mixin
     KeysCommand.PassphraseOption passphrase = new KeysCommand.PassphraseOption();
@@ -60,9 +53,7 @@ final class SendCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give at least one recipient: --to, --cc or --bcc");
         }
         Sealpost client = cli.signedIn();
-        byte[] body = readBody(bodyFile);
-        checkAttachments(attachments);
-        Draft draft = new Draft(to, cc, bcc, subject, body, attachments, null);
+        Draft draft = new Draft(to, cc, bcc, subject, compose.body(), compose.attachments(), null);
         MailClient mail = client.mail();
         // keys are checked before the passphrase is even asked: a changed key stops here
         List<VerifiedBundle> checked = mail.recipients(draft.addresses());
@@ -70,35 +61,11 @@ final class SendCommand implements Callable<Integer> {
         return 0;
     }
 
-    static void checkAttachments(List<Path> attachments) throws ClientException {
-        for (Path attachment : attachments) {
-            if (!Files.isRegularFile(attachment)) {
-                throw new ClientException.LocalState("no such file to attach: " + attachment);
-            }
-        }
-    }
-
     static void report(Terminal terminal, MailClient.Sent sent) {
         if (terminal.json()) {
             terminal.printJson(sent);
         } else {
             terminal.line("Sent " + sent.messageId() + " to " + sent.recipients() + " recipient(s)");
-        }
-    }
-
-    /** The body from {@code bodyFile}, else standard input (at most 25 MiB). */
-    static byte[] readBody(Path bodyFile) throws ClientException {
-        try {
-            if (bodyFile != null) {
-                return Files.readAllBytes(bodyFile);
-            }
-            byte[] body = System.in.readNBytes((int) MAX_BODY_FROM_STDIN + 1);
-            if (body.length > MAX_BODY_FROM_STDIN) {
-                throw new ClientException.LocalState("the body is larger than 25 MiB; attach it as a file instead");
-            }
-            return body;
-        } catch (IOException e) {
-            throw new ClientException.LocalState("cannot read the body: " + e.getMessage(), e);
         }
     }
 }

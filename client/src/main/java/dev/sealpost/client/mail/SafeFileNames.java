@@ -49,14 +49,23 @@ public final class SafeFileNames {
         return truncate(cleaned);
     }
 
+    /** Where a name's extension (".pdf": a dot and 1 to 10 letters or digits) starts, or -1. */
+    private static int extensionStart(String name) {
+        int dot = name.lastIndexOf('.');
+        if (dot <= 0 || name.length() - dot - 1 < 1 || name.length() - dot - 1 > 10) {
+            return -1;
+        }
+        return name.substring(dot + 1).chars().allMatch(Character::isLetterOrDigit) ? dot : -1;
+    }
+
     /** Cuts to {@link #MAX_BYTES} UTF-8 bytes at a character boundary, keeping a short extension. */
     private static String truncate(String name) {
         if (name.getBytes(StandardCharsets.UTF_8).length <= MAX_BYTES) {
             return name;
         }
-        int dot = name.lastIndexOf('.');
-        String extension = dot > 0 && name.length() - dot <= 16 ? name.substring(dot) : "";
-        String stem = extension.isEmpty() ? name : name.substring(0, dot);
+        int dot = extensionStart(name);
+        String extension = dot > 0 ? name.substring(dot) : "";
+        String stem = dot > 0 ? name.substring(0, dot) : name;
         int budget = MAX_BYTES - extension.getBytes(StandardCharsets.UTF_8).length;
         StringBuilder cut = new StringBuilder();
         int bytes = 0;
@@ -81,7 +90,7 @@ public final class SafeFileNames {
      */
     static Path place(Path folder, String name, Set<String> taken) throws IOException {
         String safe = sanitise(name, "attachment");
-        int dot = safe.lastIndexOf('.');
+        int dot = extensionStart(safe);
         String stem = dot > 0 ? safe.substring(0, dot) : safe;
         String extension = dot > 0 ? safe.substring(dot) : "";
         Set<String> existing = new java.util.HashSet<>();

@@ -1,5 +1,12 @@
 package dev.sealpost.client.mail;
 
+import dev.sealpost.crypto.Addressing;
+import dev.sealpost.crypto.AttachmentInfo;
+import dev.sealpost.crypto.Envelope;
+import dev.sealpost.crypto.EnvelopeContent;
+import dev.sealpost.crypto.Mailbox;
+import dev.sealpost.crypto.OpenedFiles;
+import dev.sealpost.crypto.PrivateKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +49,44 @@ class SafeFileNamesTest {
         assertEquals("_.._x", SafeFileNames.sanitise("../../x", "f"));
         try (var files = Files.list(dir)) {
             assertEquals(List.of(folder), files.toList(), "nothing was written outside the folder");
+        }
+    }
+
+    @Test
+    void hostileNamesInASignedManifestAreSavedInsideTheFolder(@TempDir Path dir) throws Exception {
+        Mailbox alice = new Mailbox("alice@example.test", PrivateKeys.generate());
+        Mailbox bob = new Mailbox("bob@example.test", PrivateKeys.generate());
+        List<String> hostile = List.of("../../x", "/etc/passwd", "a\u202Etxt.exe", "CON", "n".repeat(10_000), "nul\u0000byte", "../../x");
+        EnvelopeContent.Builder content = EnvelopeContent.builder().subject("names");
+        for (int i = 0; i < hostile.size(); i++) {
+            content.attachment(hostile.get(i), "application/octet-stream", ("content " + i).getBytes(StandardCharsets.UTF_8));
+        }
+        Path envelope = dir.resolve("hostile.spen");
+        Files.write(envelope, Envelope.seal(content.build(), Addressing.to(bob.contact()), alice).get(0).envelope());
+        Path opening = Files.createDirectory(dir.resolve("opening"));
+        OpenedFiles files = Envelope.open(envelope, bob, alice.contact(), opening);
+        List<AttachmentInfo> infos = files.manifest().orElseThrow().attachments();
+        assertEquals(hostile, infos.stream().map(AttachmentInfo::name).toList(), "the manifest carries the names as sent");
+        List<OpenedMessage.OpenedAttachment> attachments = new java.util.ArrayList<>();
+        for (int i = 0; i < infos.size(); i++) {
+            attachments.add(new OpenedMessage.OpenedAttachment(infos.get(i).name(), infos.get(i).mediaType(), infos.get(i).length(),
+                    files.attachments().get(i)));
+        }
+        OpenedMessage message = new OpenedMessage(null, 2, files.manifest(), files.subject(), new byte[0], attachments, "00", 1,
+                files.directory());
+        Path folder = dir.resolve("downloads");
+        List<Path> saved = message.saveAttachments(folder);
+        assertEquals(hostile.size(), saved.size());
+        for (int i = 0; i < saved.size(); i++) {
+            assertEquals(folder.toRealPath(), saved.get(i).getParent());
+            assertEquals("content " + i, Files.readString(saved.get(i)));
+        }
+        assertEquals(2, saved.stream().filter(file -> file.getFileName().toString().startsWith("_.._x")).count(), "the twin is renamed");
+        message.close();
+        assertFalse(Files.exists(files.directory()), "the opened plaintext is gone");
+        try (var entries = Files.list(dir)) {
+            assertEquals(java.util.Set.of("hostile.spen", "opening", "downloads"),
+                    entries.map(file -> file.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
         }
     }
 
