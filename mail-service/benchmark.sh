@@ -60,7 +60,7 @@ audit_busy() {
 wait_quiet() {
   # The consumer's lag alone is not enough: it counts records fetched, not stored, and audit-service
   # fetches a backlog of tens of thousands of events within a second and stores it over the next ten or
-  # twenty (measured in session 13: lag 13,617 a second after a resume, 0 the next). So quiet also means
+  # twenty (measured: lag 13,617 a second after a resume, 0 the next). So quiet also means
   # audit-service itself idle — under 5 % of a core over 2 s; storing a backlog takes 30-50 %.
   local lag busy waited=0
   while :; do

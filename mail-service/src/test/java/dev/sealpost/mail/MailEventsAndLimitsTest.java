@@ -606,8 +606,8 @@ class MailEventsAndLimitsTest {
 
     /**
      * Accesses counted while flushes take the counts away: every one is in some event. (The narrow
-     * race fixed in session 15 — an increment on a counter a flush had just taken — did not show in
-     * this test's runs against the old code; it checks the counting as a whole.)
+     * race of an increment on a counter a flush has just taken is too rare to provoke here; this
+     * checks the counting as a whole.)
      */
     @Test
     void noAccessIsLostToAConcurrentFlush() throws Exception {

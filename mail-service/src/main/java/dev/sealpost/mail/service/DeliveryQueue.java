@@ -21,7 +21,7 @@ import java.util.List;
  * and the sends that arrive while they run wait here and are then written together, in one statement
  * ({@link DeliveryRepository#deliver}). Why: at a thousand sends a second most of a send's cost in
  * PostgreSQL was per statement, not per row — starting the executor of its generic plan and its
- * commit (docs/mail-service.md, "Session 16"). No timer: a send that finds a writer free is written at
+ * commit (docs/mail-service.md, "Performance"). No timer: a send that finds a writer free is written at
  * once, so a quiet service adds no latency; batches form only while the writers are busy.
  * <p>
  * The statement of a group is atomic, so one bad send would fail the others with it: when PostgreSQL

@@ -32,7 +32,7 @@ public class TrashRetention {
      * literal, not a parameter: mail-service plans every statement generically, and a generic plan
      * takes {@code LIMIT $n} for a tenth of the rows it expects — on a database of 1.4 million
      * messages it deleted each batch through a hash join over a sequential scan of all of
-     * {@code message} and of {@code sealed_envelope} (checked with EXPLAIN in session 14). With the
+     * {@code message} and of {@code sealed_envelope} (checked with EXPLAIN). With the
      * literal, the plan probes both primary keys once per message of the batch.
      */
     public static String purgeStatement(int batchSize) {

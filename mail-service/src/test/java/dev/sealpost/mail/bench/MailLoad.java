@@ -85,7 +85,7 @@ public final class MailLoad {
                 .setIdleTimeout(30_000);
         long intervalNanos = 1_000_000_000L / perSecond;
         // The warm-up is as long as the measured window: this client is a new JVM, and for its first ~10 s at the full
-        // rate its own C2 compiler took 0.2-0.5 of a core (perf, session 14; the client 0.5-1.6 cores in all, the
+        // rate its own C2 compiler took 0.2-0.5 of a core (perf; the client 0.5-1.6 cores in all, the
         // machine without an idle moment), which built a backlog of sends that a 10-s warm-up left to the measured
         // window to drain (one run: p50 352 ms, the first measured second's worst 1.9 s, falling to 53 ms by the 15th).
         // The client's JIT is not the service's latency; what follows it at the same rate is.
