@@ -81,6 +81,8 @@ class MailEventsAndLimitsTest {
     @Inject
     MailboxAccessLog accessLog;
     @Inject
+    SettableClock clock;
+    @Inject
     IdempotencyKeyRetention keyRetention;
 
     @Test
@@ -486,7 +488,7 @@ class MailEventsAndLimitsTest {
     @Test
     void mailboxAccessIsOneEventPerClientAndMinute() throws Exception {
         String hana = passport("consumer", "hana", "hana@sealpost.test");
-        awaitTimeLeftInThisMinute();
+        clock.holdInThisMinute();
         for (int i = 0; i < 5; i++) {
             as(hana).header("User-Agent", "sealpost-cli/test").get("/api/mail/folders/inbox/messages").then().statusCode(200);
         }
@@ -570,7 +572,7 @@ class MailEventsAndLimitsTest {
     void anActorsClientsPastTheLimitAreCountedTogetherAndUserAgentsAreCut() throws Exception {
         String jonas = passport("consumer", "jonas", "jonas@sealpost.test");
         String longAgent = "x".repeat(4_000);
-        awaitTimeLeftInThisMinute();
+        clock.holdInThisMinute();
         for (String agent : List.of("client-1", "client-1", "client-2", longAgent, "client-4", "client-5", "client-1", "client-6")) {
             as(jonas).header("User-Agent", agent).get("/api/mail/folders/inbox/messages").then().statusCode(200);
         }
@@ -641,9 +643,9 @@ class MailEventsAndLimitsTest {
         assertEquals((long) threads * each, counted);
     }
 
-    /** Waits, if need be, until a few requests fit in the current minute: the access log counts by minute. */
-    private static void awaitTimeLeftInThisMinute() {
-        await().atMost(Duration.ofSeconds(15)).until(() -> java.time.LocalTime.now(java.time.ZoneOffset.UTC).getSecond() < 50);
+    @org.junit.jupiter.api.AfterEach
+    void releaseTheClock() {
+        clock.release();
     }
 
     /**
@@ -654,7 +656,7 @@ class MailEventsAndLimitsTest {
     @Test
     void theAccessLogBelievesXForwardedForOnlyFromTheGateway() throws Exception {
         String ines = passport("consumer", "ines", "ines@sealpost.test");
-        awaitTimeLeftInThisMinute();
+        clock.holdInThisMinute();
         assertEquals(200, listInboxFrom("127.0.0.1", ines, "203.0.113.7", "through-the-gateway"));
         assertEquals(200, listInboxFrom("127.0.0.2", ines, "198.51.100.9", "around-the-gateway"));
         Map<String, String> addressByAgent = new HashMap<>();

@@ -12,6 +12,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -56,8 +57,11 @@ public class MailboxAccessLog {
     private final Outbox outbox;
     private final dev.sealpost.service.security.PassportConfig passports;
     private final int clientsPerMinute;
+    private final Clock clock;
 
-    public MailboxAccessLog(Pool pool, Outbox outbox, dev.sealpost.service.security.PassportConfig passports, MailConfig config) {
+    public MailboxAccessLog(Pool pool, Outbox outbox, dev.sealpost.service.security.PassportConfig passports, MailConfig config,
+            Clock clock) {
+        this.clock = clock;
         this.pool = pool;
         this.outbox = outbox;
         this.passports = passports;
@@ -65,7 +69,7 @@ public class MailboxAccessLog {
     }
 
     public void accessed(dev.sealpost.mail.domain.Mailbox mailbox, Passport actor, RequestContext context) {
-        Instant minute = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+        Instant minute = clock.instant().truncatedTo(ChronoUnit.MINUTES);
         Key key = new Key(mailbox.tenant(), mailbox.address(), mailbox.ownerSubject(), actor.issuer(), actor.subject(), actor.address(),
                 context.sourceIp(), context.userAgent(), minute);
         if (!counts.containsKey(key)) {
@@ -80,7 +84,7 @@ public class MailboxAccessLog {
 
     @Scheduled(every = "${sealpost.mail.access-log-flush:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> flushCompletedMinutes() {
-        return flush(Instant.now().truncatedTo(ChronoUnit.MINUTES));
+        return flush(clock.instant().truncatedTo(ChronoUnit.MINUTES));
     }
 
     /** Writes every minute before {@code before} as events; all at once, in one transaction. */
