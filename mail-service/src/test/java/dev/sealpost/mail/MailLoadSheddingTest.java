@@ -39,7 +39,7 @@ class MailLoadSheddingTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             // the bodies here stay unfinished for seconds on purpose: no pace check cuts them off meanwhile
-            return Map.of("sealpost.mail.max-message-bytes", "15000", "sealpost.mail.max-in-flight-message-bytes", "20000",
+            return Map.of("sealpost.limits.message-bytes", "15000", "sealpost.mail.max-in-flight-message-bytes", "20000",
                     "sealpost.mail.max-in-flight-message-bytes-per-user", "15000", "sealpost.uploads.grace", "10m");
         }
     }

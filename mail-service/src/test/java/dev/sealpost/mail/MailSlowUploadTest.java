@@ -40,7 +40,7 @@ class MailSlowUploadTest {
     public static class Paced implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("sealpost.mail.max-message-bytes", "15000", "sealpost.mail.max-in-flight-message-bytes", "30000",
+            return Map.of("sealpost.limits.message-bytes", "15000", "sealpost.mail.max-in-flight-message-bytes", "30000",
                     "sealpost.mail.max-in-flight-message-bytes-per-user", "15000",
                     "sealpost.uploads.min-bytes-per-second", "2000", "sealpost.uploads.grace", "2s");
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealpost.audit.config.AuditConfig;
 import dev.sealpost.crypto.AuditCheckpoint;
+import dev.sealpost.crypto.KeyPurpose;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -66,8 +67,8 @@ public class KeyServiceClient {
 
     /** The tenant's audit public keys by kid (every key ever used for checkpoints stays published). */
     public Uni<Map<String, Map<String, String>>> auditKeys(String tenant) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(config.url() + "/api/keys/tenants/"
-                + URLEncoder.encode(tenant, StandardCharsets.UTF_8) + "/jwks/audit")).timeout(Duration.ofSeconds(10)).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(config.url()
+                + KeyPurpose.AUDIT.jwksPath(URLEncoder.encode(tenant, StandardCharsets.UTF_8)))).timeout(Duration.ofSeconds(10)).GET().build();
         return send(request).map(jwks -> {
             Map<String, Map<String, String>> byKid = new HashMap<>();
             for (JsonNode key : jwks.path("keys")) {

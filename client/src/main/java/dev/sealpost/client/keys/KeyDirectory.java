@@ -7,6 +7,7 @@ import dev.sealpost.client.state.ClientHome;
 import dev.sealpost.client.state.Profile;
 import dev.sealpost.crypto.CryptoException;
 import dev.sealpost.crypto.Fingerprint;
+import dev.sealpost.crypto.KeyPurpose;
 import dev.sealpost.crypto.PublicBundle;
 import dev.sealpost.crypto.merkle.DirectoryLeaf;
 import dev.sealpost.crypto.merkle.MerkleProofs;
@@ -150,7 +151,7 @@ public final class KeyDirectory {
     }
 
     private Optional<Map<String, String>> directoryKey(String tenant, String kid) throws ClientException {
-        JsonNode keys = api.getPublicJson("/api/keys/tenants/" + ApiHttp.segment(tenant) + "/jwks/directory").path("keys");
+        JsonNode keys = api.getPublicJson(KeyPurpose.DIRECTORY.jwksPath(ApiHttp.segment(tenant))).path("keys");
         for (JsonNode key : keys) {
             if (kid.equals(key.path("kid").asText())) {
                 Map<String, String> jwk = new HashMap<>();

@@ -47,8 +47,6 @@ public class ServiceRoutes {
     static final String REQUEST_ID = "X-Request-Id";
     private static final Pattern VALID_REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern PUBLIC_KEY_PATHS = Pattern.compile("/api/keys/(tenants/[a-z0-9-]{1,63}/jwks/[a-z]{1,16}|log/.*)");
-    private static final long MAIL_BODY_LIMIT = 26L * 1024 * 1024;
-    private static final long OTHER_BODY_LIMIT = 64L * 1024;
     /** The audience every external token must carry (quarkus.oidc.*.token.audience). */
     private static final String AUDIENCE = "sealpost-gateway";
     private static final Set<HttpMethod> WITH_BODY = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH);
@@ -61,6 +59,8 @@ public class ServiceRoutes {
     private final dev.sealpost.service.rest.UploadPace pace;
     /** The request deadline (RequestDeadline answers when it passes): no wait on a service is longer. */
     private final dev.sealpost.service.config.DeadlineConfig deadlines;
+    /** Largest request bodies: a sealed message on mail routes, JSON elsewhere. */
+    private final dev.sealpost.service.config.BodyLimitsConfig bodyLimits;
     private final AccessEvents access;
     private final MeterRegistry metrics;
     private final VerifiedTokens verifiedTokens;
@@ -74,7 +74,7 @@ public class ServiceRoutes {
     public ServiceRoutes(GatewayConfig config, PassportClient passports, RateLimiters limits, Vertx vertx, GatewayEvents events,
             AccessEvents access, MeterRegistry metrics, VerifiedTokens verifiedTokens, RevokedSessions revokedSessions,
             dev.sealpost.service.rest.UploadPace pace,
-            dev.sealpost.service.config.DeadlineConfig deadlines,
+            dev.sealpost.service.config.DeadlineConfig deadlines, dev.sealpost.service.config.BodyLimitsConfig bodyLimits,
             @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "false") boolean tracingDisabled) {
         this.tracing = !tracingDisabled;
         this.verifiedTokens = verifiedTokens;
@@ -90,12 +90,13 @@ public class ServiceRoutes {
         this.vertx = vertx;
         this.pace = pace;
         this.deadlines = deadlines;
+        this.bodyLimits = bodyLimits;
     }
 
     void register(@Observes Router router) {
-        route(router, "/api/mail/*", config.upstreams().mailService(), "mail-service", MAIL_BODY_LIMIT);
-        route(router, "/api/keys/*", config.upstreams().keyService(), "key-service", OTHER_BODY_LIMIT);
-        route(router, "/api/audit/*", config.upstreams().auditService(), "audit-service", OTHER_BODY_LIMIT);
+        route(router, "/api/mail/*", config.upstreams().mailService(), "mail-service", bodyLimits.messageBytes());
+        route(router, "/api/keys/*", config.upstreams().keyService(), "key-service", bodyLimits.jsonBytes());
+        route(router, "/api/audit/*", config.upstreams().auditService(), "audit-service", bodyLimits.jsonBytes());
     }
 
     private void route(Router router, String path, URI upstream, String audience, long bodyLimit) {

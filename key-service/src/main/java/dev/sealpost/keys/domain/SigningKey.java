@@ -1,5 +1,7 @@
 package dev.sealpost.keys.domain;
 
+import dev.sealpost.crypto.KeyPurpose;
+
 import java.time.Instant;
 
 /**

@@ -1,6 +1,6 @@
 package dev.sealpost.keys.rest;
 
-import dev.sealpost.keys.domain.KeyPurpose;
+import dev.sealpost.crypto.KeyPurpose;
 import dev.sealpost.keys.domain.SigningKey;
 import dev.sealpost.keys.service.PassportAuthentication;
 import dev.sealpost.keys.service.SigningKeyLifecycle;

@@ -1,6 +1,6 @@
 package dev.sealpost.keys.service;
 
-import dev.sealpost.keys.domain.KeyPurpose;
+import dev.sealpost.crypto.KeyPurpose;
 import dev.sealpost.keys.domain.SigningKey;
 import dev.sealpost.passport.Ed25519Keys;
 import io.smallrye.mutiny.Uni;

@@ -1,7 +1,7 @@
 package dev.sealpost.keys.service;
 
 import dev.sealpost.crypto.AuditCheckpoint;
-import dev.sealpost.keys.domain.KeyPurpose;
+import dev.sealpost.crypto.KeyPurpose;
 import dev.sealpost.passport.Ed25519Keys;
 import dev.sealpost.service.rest.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;

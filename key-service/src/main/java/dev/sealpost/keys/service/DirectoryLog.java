@@ -6,7 +6,7 @@ import dev.sealpost.crypto.merkle.MerkleTree;
 import dev.sealpost.crypto.merkle.SignedTreeHead;
 import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.events.SecurityEventType;
-import dev.sealpost.keys.domain.KeyPurpose;
+import dev.sealpost.crypto.KeyPurpose;
 import dev.sealpost.keys.domain.TreeHead;
 import dev.sealpost.passport.Ed25519Keys;
 import dev.sealpost.outbox.Outbox;

@@ -1,7 +1,7 @@
 package dev.sealpost.keys.service;
 
 import dev.sealpost.events.SecurityEvent;
-import dev.sealpost.keys.domain.KeyPurpose;
+import dev.sealpost.crypto.KeyPurpose;
 import dev.sealpost.passport.JwksSource;
 import dev.sealpost.passport.Passport;
 import dev.sealpost.passport.PassportException;

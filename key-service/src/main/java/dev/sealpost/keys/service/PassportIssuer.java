@@ -2,7 +2,7 @@ package dev.sealpost.keys.service;
 
 import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.keys.config.KeyServiceConfig;
-import dev.sealpost.keys.domain.KeyPurpose;
+import dev.sealpost.crypto.KeyPurpose;
 import dev.sealpost.passport.PassportSigner;
 import dev.sealpost.passport.UserIds;
 import dev.sealpost.service.rest.MailAddresses;

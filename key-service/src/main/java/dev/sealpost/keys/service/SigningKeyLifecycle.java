@@ -3,7 +3,7 @@ package dev.sealpost.keys.service;
 import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.events.SecurityEventType;
 import dev.sealpost.keys.config.KeyServiceConfig;
-import dev.sealpost.keys.domain.KeyPurpose;
+import dev.sealpost.crypto.KeyPurpose;
 import dev.sealpost.keys.domain.SigningKey;
 import dev.sealpost.keys.domain.SigningKeyState;
 import dev.sealpost.passport.Ed25519Keys;

@@ -1,6 +1,6 @@
 package dev.sealpost.keys.service;
 
-import dev.sealpost.keys.domain.KeyPurpose;
+import dev.sealpost.crypto.KeyPurpose;
 import dev.sealpost.keys.domain.SigningKey;
 import dev.sealpost.keys.domain.SigningKeyState;
 import io.smallrye.mutiny.Uni;

@@ -2,7 +2,7 @@ package dev.sealpost.keys.service;
 
 import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.keys.config.KeyServiceConfig;
-import dev.sealpost.keys.domain.KeyPurpose;
+import dev.sealpost.crypto.KeyPurpose;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Optional;
@@ -66,7 +66,7 @@ public class Tenants {
     }
 
     public String jwksUrl(String tenant, KeyPurpose purpose) {
-        return issuer(tenant) + "/jwks/" + purpose.pathSegment();
+        return config.publicUrl() + purpose.jwksPath(tenant);
     }
 
     /** The tenant an address belongs to, by its domain. */

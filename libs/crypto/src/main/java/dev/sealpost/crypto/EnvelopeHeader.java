@@ -32,6 +32,8 @@ public final class EnvelopeHeader {
     private final byte[] keyCommitment;
     private final List<RecipientEntry> recipients;
     private final List<PartInfo> parts;
+    /** SHA-256 of magic, version and header, computed once: every segment's associated data and the start of what is signed. */
+    private final byte[] digest;
 
     private EnvelopeHeader(int version, byte[] encoded, int segmentSize, Fingerprint sender, byte[] keyCommitment,
             List<RecipientEntry> recipients, List<PartInfo> parts) {
@@ -42,6 +44,7 @@ public final class EnvelopeHeader {
         this.keyCommitment = keyCommitment;
         this.recipients = List.copyOf(recipients);
         this.parts = List.copyOf(parts);
+        this.digest = Digests.sha256(EnvelopeFormat.MAGIC, new byte[] {(byte) version}, encoded);
     }
 
     /** A version 2 header; {@code parts} carry padded lengths. */
@@ -135,7 +138,7 @@ public final class EnvelopeHeader {
 
     /** SHA-256 of magic, version and header: the associated data of every content segment. */
     byte[] digest() {
-        return Digests.sha256(EnvelopeFormat.MAGIC, new byte[] {(byte) version}, encoded);
+        return digest.clone();
     }
 
     /**

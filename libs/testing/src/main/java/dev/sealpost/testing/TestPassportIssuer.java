@@ -1,6 +1,7 @@
 package dev.sealpost.testing;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.sealpost.crypto.KeyPurpose;
 import dev.sealpost.passport.Ed25519Keys;
 import dev.sealpost.passport.PassportSigner;
 
@@ -50,7 +51,7 @@ public final class TestPassportIssuer {
         for (String tenant : TENANTS) {
             byte[] jwks = ("{\"keys\":[" + Ed25519Keys.publicJwkJson(kid(tenant), Ed25519Keys.rawPublicKey(keys.get(tenant).getPublic()))
                     + "]}").getBytes(StandardCharsets.UTF_8);
-            server.createContext("/api/keys/tenants/" + tenant + "/jwks/passport", exchange -> {
+            server.createContext(KeyPurpose.PASSPORT.jwksPath(tenant), exchange -> {
                 exchange.getResponseHeaders().add("Content-Type", "application/json");
                 exchange.sendResponseHeaders(200, jwks.length);
                 exchange.getResponseBody().write(jwks);
@@ -76,7 +77,7 @@ public final class TestPassportIssuer {
     }
 
     public String jwksUrl(String tenant) {
-        return issuer(tenant) + "/jwks/passport";
+        return "http://127.0.0.1:" + server.getAddress().getPort() + KeyPurpose.PASSPORT.jwksPath(tenant);
     }
 
     /** Configuration for a service that trusts this issuer's tenants. */

@@ -10,14 +10,10 @@ import java.util.List;
 @ConfigMapping(prefix = "sealpost.mail")
 public interface MailConfig {
 
-    /** Largest sealed message accepted (413 above, decided from Content-Length before reading). */
-    @WithDefault("26214400")
-    long maxMessageBytes();
-
     /**
      * Message bytes being received at once, over all requests (a body is held whole until it is
      * stored): past it a send is refused with 503 and Retry-After instead of filling the heap. At
-     * least {@link #maxMessageBytes()}.
+     * least {@code sealpost.limits.message-bytes}.
      */
     @WithDefault("67108864")
     long maxInFlightMessageBytes();
@@ -25,7 +21,7 @@ public interface MailConfig {
     /**
      * The share of {@link #maxInFlightMessageBytes()} one user may hold at once (429 past it): one
      * message of the largest size and a few small ones, so that no single user can take the whole
-     * budget from everyone else. Between {@link #maxMessageBytes()} and the whole budget.
+     * budget from everyone else. Between {@code sealpost.limits.message-bytes} and the whole budget.
      */
     @WithDefault("33554432")
     long maxInFlightMessageBytesPerUser();

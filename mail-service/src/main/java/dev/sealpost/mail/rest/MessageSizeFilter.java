@@ -1,6 +1,5 @@
 package dev.sealpost.mail.rest;
 
-import dev.sealpost.mail.config.MailConfig;
 import dev.sealpost.mail.service.InFlightMessageBytes;
 import dev.sealpost.passport.Passport;
 import dev.sealpost.service.rest.Problem;
@@ -22,22 +21,22 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  * ({@link InFlightMessageBytes}) — and has the body's pace watched ({@link UploadPace}).
  * <p>
  * Every other body is a small JSON document (flags, a move, a new folder): over
- * {@link #MAX_JSON_BYTES} it is refused from its Content-Length, and one without a length (chunked)
+ * {@code sealpost.limits.json-bytes} it is refused from its Content-Length, and one without a length (chunked)
  * with 411 — the HTTP layer's limit is the message's 26 MB, far too much to parse as JSON.
  */
 public class MessageSizeFilter {
 
     /** The largest JSON body of the mail API, as the gateway allows outside the send. */
-    static final long MAX_JSON_BYTES = 64 * 1024;
     private static final String SEND_PATH = "/api/mail/messages";
 
-    private final MailConfig config;
+    private final dev.sealpost.service.config.BodyLimitsConfig limits;
     private final InFlightMessageBytes inFlight;
     private final PassportAuthenticator passports;
     private final UploadPace pace;
 
-    public MessageSizeFilter(MailConfig config, InFlightMessageBytes inFlight, PassportAuthenticator passports, UploadPace pace) {
-        this.config = config;
+    public MessageSizeFilter(dev.sealpost.service.config.BodyLimitsConfig limits, InFlightMessageBytes inFlight, PassportAuthenticator passports,
+            UploadPace pace) {
+        this.limits = limits;
         this.inFlight = inFlight;
         this.passports = passports;
         this.pace = pace;
@@ -55,18 +54,19 @@ public class MessageSizeFilter {
             return answer(problem(400, "Bad Request", "Content-Length is not a number"));
         }
         if (!send) {
-            if (declared > MAX_JSON_BYTES) {
-                return answer(problem(413, "Content Too Large", "a request body other than a message has at most " + MAX_JSON_BYTES + " bytes"));
+            if (declared > limits.jsonBytes()) {
+                return answer(problem(413, "Content Too Large", "a request body other than a message has at most " + limits.jsonBytes()
+                        + " bytes"));
             }
             if (declared < 0 && request.getHeaderString("Transfer-Encoding") != null) {
                 return answer(problem(411, "Length Required", "send this body with a Content-Length"));
             }
             return answer(null);
         }
-        if (declared > config.maxMessageBytes()) {
-            return answer(problem(413, "Content Too Large", "a message has at most " + config.maxMessageBytes() + " bytes"));
+        if (declared > limits.messageBytes()) {
+            return answer(problem(413, "Content Too Large", "a message has at most " + limits.messageBytes() + " bytes"));
         }
-        long bytes = declared < 0 ? config.maxMessageBytes() : declared; // without a length: as large as it may become
+        long bytes = declared < 0 ? limits.messageBytes() : declared; // without a length: as large as it may become
         return passports.authenticate(request.getHeaderString(HttpHeaders.AUTHORIZATION))
                 .map(sender -> reserve(sender, bytes, routing)); // a refused passport is its 401 problem (ProblemExceptionMappers)
     }

@@ -29,13 +29,13 @@ public class InFlightMessageBytes {
     /** Per user: only the users with bytes in flight (an entry is removed when it drops to zero). */
     private final Map<String, Long> byUser = new ConcurrentHashMap<>();
 
-    public InFlightMessageBytes(MailConfig config) {
-        if (config.maxInFlightMessageBytes() < config.maxMessageBytes()) {
-            throw new IllegalStateException("sealpost.mail.max-in-flight-message-bytes must be at least max-message-bytes");
+    public InFlightMessageBytes(MailConfig config, dev.sealpost.service.config.BodyLimitsConfig limits) {
+        if (config.maxInFlightMessageBytes() < limits.messageBytes()) {
+            throw new IllegalStateException("sealpost.mail.max-in-flight-message-bytes must be at least sealpost.limits.message-bytes");
         }
-        if (config.maxInFlightMessageBytesPerUser() < config.maxMessageBytes()
+        if (config.maxInFlightMessageBytesPerUser() < limits.messageBytes()
                 || config.maxInFlightMessageBytesPerUser() > config.maxInFlightMessageBytes()) {
-            throw new IllegalStateException("sealpost.mail.max-in-flight-message-bytes-per-user must be between max-message-bytes "
+            throw new IllegalStateException("sealpost.mail.max-in-flight-message-bytes-per-user must be between sealpost.limits.message-bytes "
                     + "and max-in-flight-message-bytes");
         }
         this.budget = config.maxInFlightMessageBytes();

@@ -60,11 +60,14 @@ public class MailService {
     private final DeliveryQueue deliveryQueue;
     private final Outbox outbox;
     private final MailConfig config;
+    private final dev.sealpost.service.config.BodyLimitsConfig limits;
     private final MailboxAccessLog accessLog;
     private final PassportConfig passports;
 
     public MailService(MailboxRepository mailboxes, FolderRepository folders, MessageRepository messages, DeliveryRepository deliveries,
-            DeliveryQueue deliveryQueue, Outbox outbox, MailConfig config, MailboxAccessLog accessLog, PassportConfig passports) {
+            DeliveryQueue deliveryQueue, Outbox outbox, MailConfig config, MailboxAccessLog accessLog, PassportConfig passports,
+            dev.sealpost.service.config.BodyLimitsConfig limits) {
+        this.limits = limits;
         this.mailboxes = mailboxes;
         this.folders = folders;
         this.messages = messages;
@@ -111,8 +114,8 @@ public class MailService {
         if (envelope == null || envelope.length == 0) {
             throw ProblemException.badRequest("the body must be a sealed envelope (application/octet-stream)");
         }
-        if (envelope.length > config.maxMessageBytes()) {
-            throw new ProblemException(413, "Content Too Large", "a message has at most " + config.maxMessageBytes() + " bytes");
+        if (envelope.length > limits.messageBytes()) {
+            throw new ProblemException(413, "Content Too Large", "a message has at most " + limits.messageBytes() + " bytes");
         }
         EnvelopeHeader header;
         try {

@@ -1,8 +1,11 @@
-package dev.sealpost.keys.domain;
+package dev.sealpost.crypto;
 
 import java.util.Locale;
 
-/** Every purpose a tenant signing key can have, in one place. A key signs for exactly one purpose. */
+/**
+ * Every purpose a tenant signing key of key-service can have, in one place; a key signs for exactly
+ * one. Shared so that key-service, audit-service and the client build JWKS paths from it, never by hand.
+ */
 public enum KeyPurpose {
     /** Signs passports: the short-lived tokens the gateway hands to the services. */
     PASSPORT,
@@ -23,6 +26,11 @@ public enum KeyPurpose {
     /** The path segment of this purpose's JWKS ({@code /jwks/passport}). */
     public String pathSegment() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Where key-service publishes a tenant's public keys of this purpose. */
+    public String jwksPath(String tenant) {
+        return "/api/keys/tenants/" + tenant + "/jwks/" + pathSegment();
     }
 
     public static KeyPurpose fromPathSegment(String segment) {
