@@ -99,9 +99,10 @@ class DirectoryTest {
         forged[forged.length - 1] ^= 1; // break the self-signature
         publish(frank, "frank@sealpost.test", forged).then().statusCode(400);
         publish(frank, "frank@sealpost.test", new byte[20_000]).then().statusCode(413);
-        // issue 29, point 2: keys that cannot be used safely are refused as malformed, whatever the signature says
+        // keys that cannot be used safely are refused as malformed, whatever the signature says
         byte[] bundle = FIRST.publicBundle().toBytes();
-        int xWing = bundle.length - 4 - dev.sealpost.crypto.HybridSignature.ENCODED_LENGTH - dev.sealpost.crypto.EncryptionPublicKey.LENGTH;
+        // docs/crypto.md: keys || u32 3,377 || the self-signature, and the X-Wing key (1,216 bytes) ends the keys
+        int xWing = bundle.length - 4 - 3_377 - 1_216;
         byte[] badMlKem = bundle.clone();
         badMlKem[xWing] = 0x01;
         badMlKem[xWing + 1] = 0x0d; // the first coefficient is 3329 = q

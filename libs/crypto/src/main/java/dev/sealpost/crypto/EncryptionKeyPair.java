@@ -10,7 +10,7 @@ import org.bouncycastle.pqc.crypto.xwing.XWingPrivateKeyParameters;
  * An X-Wing key pair (draft-connolly-cfrg-xwing-kem, 32-byte seed as private key). Lives only on
  * clients; the server sees the public half.
  */
-public final class EncryptionKeyPair {
+final class EncryptionKeyPair {
 
     public static final int SEED_LENGTH = 32;
 

@@ -7,7 +7,7 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 
 /** An X-Wing (X25519 + ML-KEM-768) public key, 1216 bytes: what senders encrypt content keys to. */
-public final class EncryptionPublicKey {
+final class EncryptionPublicKey {
 
     public static final int LENGTH = 1216;
 

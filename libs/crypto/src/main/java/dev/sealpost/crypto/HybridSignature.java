@@ -4,7 +4,7 @@ import dev.sealpost.crypto.internal.ByteReader;
 import dev.sealpost.crypto.internal.ByteWriter;
 
 /** An Ed25519 signature and an ML-DSA-65 signature over the same message; valid only if both are. */
-public final class HybridSignature {
+final class HybridSignature {
 
     static final int ED25519_LENGTH = 64;
     static final int ML_DSA_65_LENGTH = 3309;

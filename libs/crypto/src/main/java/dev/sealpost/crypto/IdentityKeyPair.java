@@ -16,7 +16,7 @@ import org.bouncycastle.crypto.signers.MLDSASigner;
  * A hybrid signing identity: Ed25519 and ML-DSA-65 (FIPS 204) sign every message together, so a
  * signature stays unforgeable as long as either algorithm holds.
  */
-public final class IdentityKeyPair {
+final class IdentityKeyPair {
 
     public static final int SEED_LENGTH = 32;
 

@@ -12,7 +12,7 @@ import org.bouncycastle.crypto.signers.MLDSASigner;
 import java.security.MessageDigest;
 
 /** The public half of an identity: Ed25519 (32 bytes) and ML-DSA-65 (1952 bytes). */
-public final class IdentityPublicKey {
+final class IdentityPublicKey {
 
     static final int ED25519_LENGTH = 32;
     static final int ML_DSA_65_LENGTH = 1952;

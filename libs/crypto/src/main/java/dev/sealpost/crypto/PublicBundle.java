@@ -94,11 +94,11 @@ public final class PublicBundle {
         return fingerprint;
     }
 
-    public IdentityPublicKey identityKey() {
+    IdentityPublicKey identityKey() {
         return identityKey;
     }
 
-    public EncryptionPublicKey encryptionKey() {
+    EncryptionPublicKey encryptionKey() {
         return encryptionKey;
     }
 

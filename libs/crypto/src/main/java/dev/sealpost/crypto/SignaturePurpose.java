@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
  * signed (as the ML-DSA context and as a prefix of the Ed25519 message), so a signature made for one
  * purpose can never be replayed as another.
  */
-public enum SignaturePurpose {
+enum SignaturePurpose {
     /** A public bundle signed by its own identity key. */
     PUBLIC_BUNDLE("sealpost/v1/public-bundle"),
     /** A version 1 envelope's header and ciphertext digests, signed by the sender. */

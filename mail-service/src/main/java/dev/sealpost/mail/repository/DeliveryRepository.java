@@ -28,12 +28,12 @@ import java.util.function.IntFunction;
 
 /**
  * The send: one read and one write, as SQL on the reactive client rather than through the entities.
- * Why (docs/decisions.md, "mail-service: the send is two SQL statements"): the write is one
+ * Why (docs/decisions.md, "Mail service"): the write is one
  * data-modifying statement — the envelope once, a copy per mailbox from arrays, the usage stripes
  * as upserts, the events and the Idempotency-Key — atomic without a transaction's extra round trips,
  * and the envelope's bytes cross to PostgreSQL once; the read sums each mailbox's usage once. The
  * write takes any number of sends, so that sends waiting at the same time share one (group commit,
- * docs/decisions.md, "mail-service: sends waiting together are written together"). This
+ * docs/decisions.md, "Mail service"). This
  * path is the one measured against its goal (docs/mail-service.md, "Performance"). The tables are
  * those the entities map ({@code dev.sealpost.mail.domain}), and Hibernate validates them at start.
  */

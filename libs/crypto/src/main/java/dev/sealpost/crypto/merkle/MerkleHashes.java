@@ -5,7 +5,7 @@ import dev.sealpost.crypto.internal.Digests;
 import java.security.MessageDigest;
 
 /** RFC 9162 §2.1.1 Merkle tree hashing with SHA-256: distinct prefixes for leaves and nodes. */
-public final class MerkleHashes {
+final class MerkleHashes {
 
     public static final int HASH_LENGTH = 32;
 

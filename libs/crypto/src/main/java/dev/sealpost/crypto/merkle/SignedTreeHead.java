@@ -1,7 +1,7 @@
 package dev.sealpost.crypto.merkle;
 
 import dev.sealpost.crypto.internal.ByteWriter;
-import dev.sealpost.crypto.Ed25519Jwk;
+import dev.sealpost.crypto.internal.Ed25519Jwk;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.sealpost.crypto;
+package dev.sealpost.crypto.internal;
 
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
