@@ -115,7 +115,7 @@ class LocalStackIT {
     }
 
     @Test
-    @Order(1)
+    @Order(2)
     void everyComponentIsRunningAndReady() throws Exception {
         for (String component : COMPONENTS) {
             assertTrue(ProcessHandle.of(PIDS.get(component)).map(ProcessHandle::isAlive).orElse(false),
@@ -242,7 +242,7 @@ class LocalStackIT {
     }
 
     @Test
-    @Order(2)
+    @Order(3)
     void eachRealmIssuesTokensWithItsIssuerAndTheGatewayAudience() throws Exception {
         // bob and dave: alice and carol already used their current TOTP code in `up`, and Keycloak
         // rightly refuses a code twice
@@ -251,7 +251,7 @@ class LocalStackIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void theGatewayTurnsRealKeycloakTokensIntoPassportsAndRoutesToEveryService() throws Exception {
         String gateway = "http://127.0.0.1:" + PORTS.get("GATEWAY");
         // bob (consumer realm) reaches his own mailbox: the gateway exchanged his token for a mail-service passport
@@ -299,7 +299,7 @@ class LocalStackIT {
     }
 
     @Test
-    @Order(3)
+    @Order(5)
     void passwordWithoutSecondFactorIsRefused() throws Exception {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(
                         "http://localhost:" + PORTS.get("KEYCLOAK") + "/realms/consumer/protocol/openid-connect/token"))
@@ -313,7 +313,7 @@ class LocalStackIT {
 
     /** bob's token shows both factors; erin signed in with her password alone (she has no OTP yet): refused. */
     @Test
-    @Order(4)
+    @Order(6)
     void theGatewayRequiresASecondFactorFromTheToken() throws Exception {
         String gateway = "http://127.0.0.1:" + PORTS.get("GATEWAY");
         JsonNode bobsClaims = JSON.readTree(Base64.getUrlDecoder().decode(TOKENS.get("bob").split("\\.")[1]));
@@ -344,7 +344,7 @@ class LocalStackIT {
      * trace, one SIGN_IN_FAILED event each with its reason category, and no key URL fetched.
      */
     @Test
-    @Order(5)
+    @Order(8)
     void craftedAndMisusedTokensAreRefusedWithOneEventEach() throws Exception {
         String gateway = "http://127.0.0.1:" + PORTS.get("GATEWAY");
         String keycloak = "http://localhost:" + PORTS.get("KEYCLOAK");
@@ -419,7 +419,7 @@ class LocalStackIT {
      * {@code REQUEST_RATE_LIMITED} event in his name.
      */
     @Test
-    @Order(5)
+    @Order(9)
     void aReplicaWithTighterLimitsRefusesATokenNotYetValidAndLimitsEachUserApart() throws Exception {
         String bob = signInWithSecondFactor("bob", "consumer");
         ObjectNode dave = new CraftedTokens(TOKENS.get("dave")).claims();
@@ -469,7 +469,7 @@ class LocalStackIT {
      * administrator revokes a session (carol). A logout token that is not Keycloak's is refused.
      */
     @Test
-    @Order(5)
+    @Order(7)
     void aSessionEndedInKeycloakIsRefusedWithinSecondsByEveryGatewayReplica() throws Exception {
         String keycloak = "http://localhost:" + PORTS.get("KEYCLOAK");
         String gateway = "http://127.0.0.1:" + PORTS.get("GATEWAY");
@@ -538,7 +538,7 @@ class LocalStackIT {
      * new ones are signed by the new key, and not one request fails.
      */
     @Test
-    @Order(6)
+    @Order(10)
     void aPassportKeyRotationDuringSixtySecondsOfLoadFailsNoRequest() throws Exception {
         String gateway = "http://127.0.0.1:" + PORTS.get("GATEWAY");
         String keys = "http://127.0.0.1:" + servicePort("key-service");
@@ -757,7 +757,7 @@ class LocalStackIT {
     }
 
     @Test
-    @Order(7)
+    @Order(11)
     void aliceSealsForBobAndCarolWhoOpenItAndNoPlaintextReachesAnyServerTableTopicOrLog() throws Exception {
         Sealpost alice = signedIn("alice");
         Sealpost bob = signedIn("bob");
@@ -834,7 +834,7 @@ class LocalStackIT {
     }
 
     @Test
-    @Order(8)
+    @Order(12)
     void aBundleReplacedInTheKeyDirectoryDatabaseStopsTheSenderWithTheReason() throws Exception {
         Sealpost alice = Sealpost.forAddress(clientSettings(), clientHome(), "alice@sealpost.test");
         clientHome().makeCurrent(alice.profile());
@@ -864,7 +864,7 @@ class LocalStackIT {
     }
 
     @Test
-    @Order(9)
+    @Order(13)
     void bobReadsHisSecurityLogAndDaveExportsOnlyAcmeEventsThroughTheCli() throws Exception {
         CliResult login = cli("login", "bob@sealpost.test", "--otp", freshTotp("bob"), "--password-file",
                 secretFile("bob.password", DEMO_USERS.get("bob")[1].toCharArray()).toString());
@@ -914,7 +914,7 @@ class LocalStackIT {
     }
 
     @Test
-    @Order(10)
+    @Order(14)
     void aContactsChangedKeyStopsTheSendUntilTheUserAcceptsItLikeKnownHosts() throws Exception {
         // bob rotates his keys with the CLI: a new, properly logged version
         clientHome().makeCurrent(clientHome().profile("bob@sealpost.test"));
@@ -989,7 +989,7 @@ class LocalStackIT {
     }
 
     @Test
-    @Order(11)
+    @Order(15)
     void bccStaysHiddenRepliesThreadForwardsCarryAttachmentsAndTheInboxShowsVerifiedSubjects() throws Exception {
         for (String user : List.of("alice", "bob", "carol")) {
             signedIn(user);
@@ -1071,7 +1071,7 @@ class LocalStackIT {
     }
 
     @Test
-    @Order(11)
+    @Order(16)
     void aDeviceSignInApprovedInTheBrowserCarriesBothFactorsThroughTheGateway() throws Exception {
         Sealpost carol = Sealpost.forAddress(clientSettings(), new ClientHome(home.resolve("device-client")), "carol@acme.test");
         DeviceAuthorization device = carol.startDeviceSignIn();
@@ -1105,7 +1105,7 @@ class LocalStackIT {
      * tokens within seconds. Enabled again, the user signs in anew and is let through.
      */
     @Test
-    @Order(12)
+    @Order(17)
     void aDisabledUsersTokensAreRefusedWithinSeconds() throws Exception {
         String keycloak = "http://localhost:" + PORTS.get("KEYCLOAK");
         String quota = "http://127.0.0.1:" + PORTS.get("GATEWAY") + "/api/mail/quota";
@@ -1139,7 +1139,7 @@ class LocalStackIT {
      * services appear, from the aggregated document, not the gateway's own.
      */
     @Test
-    @Order(12)
+    @Order(18)
     void theSwaggerUiInABrowserListsTheOperationsOfEveryService() throws Exception {
         String dom = HeadlessChromium.renderedDom("http://127.0.0.1:" + servicePort("gateway") + "/q/swagger-ui/",
                 Duration.ofSeconds(20), home);
@@ -1157,7 +1157,7 @@ class LocalStackIT {
     }
 
     @Test
-    @Order(12)
+    @Order(19)
     void theReadmeDemoWorksAsWritten() throws Exception {
         // the demo signs alice and bob in itself: wait for TOTP windows they have not used
         freshTotp("alice");
@@ -1174,7 +1174,7 @@ class LocalStackIT {
     }
 
     @Test
-    @Order(13)
+    @Order(20)
     void downStopsEveryProcessAndFreesEveryPort() throws Exception {
         Result down = sealpost(Duration.ofMinutes(3), "down");
         stackStopped = true;

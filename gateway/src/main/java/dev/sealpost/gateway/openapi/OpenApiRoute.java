@@ -1,13 +1,11 @@
 package dev.sealpost.gateway.openapi;
 
-import dev.sealpost.gateway.limits.RateLimit;
-import dev.sealpost.gateway.limits.RateLimiters;
+import dev.sealpost.gateway.routing.AddressRateLimit;
 import dev.sealpost.gateway.routing.Problems;
+import dev.sealpost.gateway.routing.RequestContext;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-
-import java.util.OptionalLong;
 
 /**
  * {@code GET /openapi}: the merged document of {@link OpenApiAggregator}, public (it describes, it
@@ -19,20 +17,16 @@ public class OpenApiRoute {
     static final String PATH = "/openapi";
 
     private final OpenApiAggregator aggregator;
-    private final RateLimiters limits;
+    private final AddressRateLimit addressLimit;
 
-    public OpenApiRoute(OpenApiAggregator aggregator, RateLimiters limits) {
+    public OpenApiRoute(OpenApiAggregator aggregator, AddressRateLimit addressLimit) {
         this.aggregator = aggregator;
-        this.limits = limits;
+        this.addressLimit = addressLimit;
     }
 
     void register(@Observes Router router) {
         router.get(PATH).handler(context -> {
-            String address = context.request().remoteAddress() == null ? "unknown" : context.request().remoteAddress().hostAddress();
-            OptionalLong wait = limits.tryConsume(RateLimit.PER_IP, address);
-            if (wait.isPresent()) {
-                context.response().putHeader("Retry-After", Long.toString(wait.getAsLong()));
-                Problems.send(context, 429, "Too Many Requests", "slow down; retry after " + wait.getAsLong() + " s");
+            if (!addressLimit.admit(context, "openapi", RequestContext.of(context))) {
                 return;
             }
             aggregator.document().subscribe().with(
