@@ -10,7 +10,6 @@ import dev.sealpost.client.state.LocalFiles;
 import dev.sealpost.crypto.PrivateKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -34,14 +33,8 @@ final class ForwardCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "Message id (from sealpost inbox)")
     String id;
 
-    @Option(names = "--to", description = "Recipient address (repeat for more)")
-    List<String> to = new ArrayList<>();
-
-    @Option(names = "--cc", description = "Copy to this address (repeat for more)")
-    List<String> cc = new ArrayList<>();
-
-    @Option(names = "--bcc", description = "Blind copy (repeat for more)")
-    List<String> bcc = new ArrayList<>();
+    @Mixin
+    RecipientOptions recipients = new RecipientOptions();
 
     @Mixin
     ComposeOptions compose = new ComposeOptions();
@@ -51,9 +44,7 @@ final class ForwardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws ClientException {
-        if (to.isEmpty() && cc.isEmpty() && bcc.isEmpty()) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give at least one recipient: --to, --cc or --bcc");
-        }
+        recipients.requireOne(spec);
         Terminal terminal = cli.terminal();
         Sealpost client = cli.signedIn();
         String text = compose.text();
@@ -65,7 +56,7 @@ final class ForwardCommand implements Callable<Integer> {
             staging = Files.createTempDirectory("sealpost-forward-");
             List<Path> attachments = new ArrayList<>(original.saveAttachments(staging));
             attachments.addAll(added);
-            Draft draft = ReplyDrafts.forward(original, to, cc, bcc, text, attachments);
+            Draft draft = ReplyDrafts.forward(original, recipients.to, recipients.cc, recipients.bcc, text, attachments);
             SendCommand.report(terminal, mail.send(draft, mail.recipients(draft.addresses()), keys, terminal.progressBar(1024 * 1024)));
             return 0;
         } catch (IOException e) {

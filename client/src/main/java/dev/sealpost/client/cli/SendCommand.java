@@ -10,7 +10,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -28,14 +27,8 @@ final class SendCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--to", description = "Recipient address (repeat for more; To, Cc and Bcc together at most 63)")
-    List<String> to = new ArrayList<>();
-
-    @Option(names = "--cc", description = "Copy to this address (repeat for more); all recipients see Cc")
-    List<String> cc = new ArrayList<>();
-
-    @Option(names = "--bcc", description = "Blind copy (repeat for more): each gets a copy of their own; no other recipient learns of them")
-    List<String> bcc = new ArrayList<>();
+    @Mixin
+    RecipientOptions recipients = new RecipientOptions();
 
     @Option(names = "--subject", required = true, description = "Subject (sealed like the body)")
     String subject;
@@ -49,11 +42,9 @@ final class SendCommand implements Callable<Integer> {
     @Override
     public Integer call() throws ClientException {
         Terminal terminal = cli.terminal();
-        if (to.isEmpty() && cc.isEmpty() && bcc.isEmpty()) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give at least one recipient: --to, --cc or --bcc");
-        }
+        recipients.requireOne(spec);
         Sealpost client = cli.signedIn();
-        Draft draft = new Draft(to, cc, bcc, subject, compose.body(), compose.attachments(), null);
+        Draft draft = new Draft(recipients.to, recipients.cc, recipients.bcc, subject, compose.body(), compose.attachments(), null);
         MailClient mail = client.mail();
         // keys are checked before the passphrase is even asked: a changed key stops here
         List<VerifiedBundle> checked = mail.recipients(draft.addresses());
