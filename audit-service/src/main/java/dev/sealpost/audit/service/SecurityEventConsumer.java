@@ -1,5 +1,6 @@
 package dev.sealpost.audit.service;
 
+import dev.sealpost.audit.repository.AuditStore;
 import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.events.SecurityEventCodec;
 import io.smallrye.mutiny.Uni;

@@ -2,7 +2,7 @@ package dev.sealpost.keys.rest;
 
 import dev.sealpost.keys.config.KeyServiceConfig;
 import dev.sealpost.crypto.KeyPurpose;
-import dev.sealpost.keys.service.SigningKeyRepository;
+import dev.sealpost.keys.repository.SigningKeyRepository;
 import dev.sealpost.keys.service.Tenants;
 import dev.sealpost.passport.Ed25519Keys;
 import dev.sealpost.service.rest.ProblemException;

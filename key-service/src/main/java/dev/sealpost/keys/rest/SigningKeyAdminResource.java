@@ -4,7 +4,7 @@ import dev.sealpost.crypto.KeyPurpose;
 import dev.sealpost.keys.domain.SigningKey;
 import dev.sealpost.keys.service.PassportAuthentication;
 import dev.sealpost.keys.service.SigningKeyLifecycle;
-import dev.sealpost.keys.service.SigningKeyRepository;
+import dev.sealpost.keys.repository.SigningKeyRepository;
 import dev.sealpost.passport.Passport;
 import dev.sealpost.service.rest.ProblemException;
 import io.vertx.mutiny.sqlclient.Pool;

@@ -2,6 +2,7 @@ package dev.sealpost.keys.service;
 
 import dev.sealpost.crypto.KeyPurpose;
 import dev.sealpost.keys.domain.SigningKey;
+import dev.sealpost.keys.repository.SigningKeyRepository;
 import dev.sealpost.passport.Ed25519Keys;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;

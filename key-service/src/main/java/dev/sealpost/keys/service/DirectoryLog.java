@@ -1,29 +1,25 @@
 package dev.sealpost.keys.service;
 
-import dev.sealpost.crypto.Fingerprint;
+import dev.sealpost.crypto.KeyPurpose;
 import dev.sealpost.crypto.merkle.DirectoryLeaf;
 import dev.sealpost.crypto.merkle.MerkleTree;
 import dev.sealpost.crypto.merkle.SignedTreeHead;
 import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.events.SecurityEventType;
-import dev.sealpost.crypto.KeyPurpose;
 import dev.sealpost.keys.domain.TreeHead;
-import dev.sealpost.passport.Ed25519Keys;
+import dev.sealpost.keys.repository.TransparencyLogRepository;
 import dev.sealpost.outbox.Outbox;
+import dev.sealpost.passport.Ed25519Keys;
 import dev.sealpost.service.rest.ProblemException;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.Signature;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,11 +42,13 @@ public class DirectoryLog {
     private final Pool pool;
     private final ActiveSigningKeys activeKeys;
     private final Outbox outbox;
+    private final TransparencyLogRepository rows;
     private final Map<String, MerkleTree> trees = new ConcurrentHashMap<>();
     private final Map<String, TreeHead> latestHeads = new ConcurrentHashMap<>();
     private final Map<String, Boolean> broken = new ConcurrentHashMap<>();
 
-    public DirectoryLog(Pool pool, ActiveSigningKeys activeKeys, Outbox outbox) {
+    public DirectoryLog(Pool pool, ActiveSigningKeys activeKeys, Outbox outbox, TransparencyLogRepository rows) {
+        this.rows = rows;
         this.pool = pool;
         this.activeKeys = activeKeys;
         this.outbox = outbox;
@@ -62,8 +60,7 @@ public class DirectoryLog {
 
     /** Serialises appends to one tenant's log across threads and replicas, until the transaction ends. */
     public Uni<Void> lock(SqlClient transaction, String tenant) {
-        return transaction.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 7))")
-                .execute(Tuple.of("sealpost-directory-log:" + tenant)).replaceWithVoid();
+        return rows.lock(transaction, tenant);
     }
 
     /** Appends {@code leaf} and a tree head over it; call under {@link #lock} inside a transaction. */
@@ -72,10 +69,7 @@ public class DirectoryLog {
             long index = tree.size();
             byte[] leafHash = leaf.leafHash();
             TreeHead head = sign(tenant, index + 1, tree.rootWithAppended(leafHash));
-            return transaction.preparedQuery("INSERT INTO log_entry (tenant, leaf_index, address, version, fingerprint, logged_at_ms) "
-                            + "VALUES ($1, $2, $3, $4, $5, $6)")
-                    .execute(Tuple.of(tenant, index, leaf.address(), leaf.version(), Buffer.buffer(leaf.fingerprint().toBytes()),
-                            leaf.timeMillis()))
+            return rows.insertEntry(transaction, tenant, index, leaf)
                     .chain(() -> insertHead(transaction, head, actor))
                     .replaceWith(new Appended(tenant, index, leafHash, head));
         });
@@ -177,10 +171,7 @@ public class DirectoryLog {
     }
 
     private Uni<Void> insertHead(SqlClient transaction, TreeHead head, SecurityEvent.Actor actor) {
-        return transaction.preparedQuery("INSERT INTO tree_head (tenant, tree_size, timestamp_ms, root_hash, kid, signature) "
-                        + "VALUES ($1, $2, $3, $4, $5, $6)")
-                .execute(Tuple.tuple(List.of(head.tenant(), head.treeSize(), head.timestampMillis(), Buffer.buffer(head.rootHash()),
-                        head.kid(), Buffer.buffer(head.signature()))))
+        return rows.insertHead(transaction, head)
                 .chain(() -> outbox.append(transaction, SecurityEvent.of(SecurityEventType.TREE_HEAD_PUBLISHED, SERVICE)
                         .tenant(head.tenant()).actor(actor).target("tree-size:" + head.treeSize()).build()));
     }
@@ -200,17 +191,7 @@ public class DirectoryLog {
     }
 
     private Uni<Optional<TreeHead>> loadLatest(SqlClient client, String tenant) {
-        return client.preparedQuery("SELECT tree_size, timestamp_ms, root_hash, kid, signature FROM tree_head WHERE tenant = $1 "
-                        + "ORDER BY id DESC LIMIT 1")
-                .execute(Tuple.of(tenant))
-                .map(rows -> {
-                    if (rows.size() == 0) {
-                        return Optional.empty();
-                    }
-                    Row row = rows.iterator().next();
-                    return Optional.of(new TreeHead(tenant, row.getLong("tree_size"), row.getLong("timestamp_ms"),
-                            row.getBuffer("root_hash").getBytes(), row.getString("kid"), row.getBuffer("signature").getBytes()));
-                });
+        return rows.latestHead(client, tenant);
     }
 
     /** The tenant's tree with every committed row appended; a tree loaded from scratch is checked first. */
@@ -218,15 +199,12 @@ public class DirectoryLog {
         requireIntact(tenant);
         boolean fresh = !trees.containsKey(tenant);
         MerkleTree tree = trees.computeIfAbsent(tenant, ignored -> new MerkleTree());
-        return client.preparedQuery("SELECT leaf_index, address, version, fingerprint, logged_at_ms FROM log_entry "
-                        + "WHERE tenant = $1 AND leaf_index >= $2 ORDER BY leaf_index")
-                .execute(Tuple.of(tenant, tree.size()))
-                .chain(rows -> {
+        return rows.entriesFrom(client, tenant, tree.size())
+                .chain(entries -> {
                     synchronized (tree) {
-                        for (Row row : rows) {
-                            if (row.getLong("leaf_index") == tree.size()) {
-                                tree.append(new DirectoryLeaf(row.getString("address"), row.getLong("version"),
-                                        Fingerprint.of(row.getBuffer("fingerprint").getBytes()), row.getLong("logged_at_ms")).leafHash());
+                        for (TransparencyLogRepository.Entry entry : entries) {
+                            if (entry.leafIndex() == tree.size()) {
+                                tree.append(entry.leaf().leafHash());
                             }
                         }
                     }

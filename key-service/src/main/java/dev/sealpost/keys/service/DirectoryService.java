@@ -8,20 +8,18 @@ import dev.sealpost.crypto.merkle.DirectoryLeaf;
 import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.events.SecurityEventType;
 import dev.sealpost.keys.domain.TreeHead;
-import dev.sealpost.passport.Passport;
+import dev.sealpost.keys.repository.AddressOwnerRepository;
+import dev.sealpost.keys.repository.KeyBackupRepository;
+import dev.sealpost.keys.repository.KeyBundleRepository;
 import dev.sealpost.outbox.Outbox;
+import dev.sealpost.passport.Passport;
 import dev.sealpost.service.rest.MailAddresses;
 import dev.sealpost.service.rest.ProblemException;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 
 /**
@@ -43,12 +41,19 @@ public class DirectoryService {
     private final DirectoryLog log;
     private final Tenants tenants;
     private final Outbox outbox;
+    private final KeyBundleRepository bundles;
+    private final AddressOwnerRepository owners;
+    private final KeyBackupRepository backups;
 
-    public DirectoryService(Pool pool, DirectoryLog log, Tenants tenants, Outbox outbox) {
+    public DirectoryService(Pool pool, DirectoryLog log, Tenants tenants, Outbox outbox, KeyBundleRepository bundles,
+            AddressOwnerRepository owners, KeyBackupRepository backups) {
         this.pool = pool;
         this.log = log;
         this.tenants = tenants;
         this.outbox = outbox;
+        this.bundles = bundles;
+        this.owners = owners;
+        this.backups = backups;
     }
 
     public record Published(String address, long version, Fingerprint fingerprint, long leafIndex, boolean created) {
@@ -84,8 +89,9 @@ public class DirectoryService {
         DirectoryLog.Appended[] appended = new DirectoryLog.Appended[1];
         return pool.withTransaction(transaction -> log.lock(transaction, tenant)
                         .chain(() -> bindOwner(transaction, address, tenant, caller.subject()))
-                        .chain(() -> latestVersion(transaction, address))
-                        .chain(latest -> {
+                        .chain(() -> bundles.latest(transaction, address))
+                        .chain(found -> {
+                            KeyBundleRepository.Latest latest = found.orElse(null);
                             if (latest != null && latest.fingerprint().equals(fingerprint)) {
                                 // the same bundle again: an idempotent no-op
                                 return Uni.createFrom().item(new Published(address, latest.version(), fingerprint, latest.leafIndex(), false));
@@ -95,10 +101,7 @@ public class DirectoryService {
                             DirectoryLeaf leaf = new DirectoryLeaf(address, version, fingerprint, now);
                             return log.append(transaction, tenant, leaf, actor).chain(result -> {
                                 appended[0] = result;
-                                return transaction.preparedQuery("INSERT INTO key_bundle (address, version, bundle, fingerprint, tenant, "
-                                                + "leaf_index, logged_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-                                        .execute(Tuple.tuple(List.of(address, version, Buffer.buffer(encodedBundle),
-                                                Buffer.buffer(fingerprint.toBytes()), tenant, result.leafIndex(), now)))
+                                return bundles.insert(transaction, address, tenant, version, encodedBundle, fingerprint, result.leafIndex(), now)
                                         .chain(() -> outbox.append(transaction, SecurityEvent.of(version == 1
                                                         ? SecurityEventType.KEY_BUNDLE_PUBLISHED : SecurityEventType.KEY_VERSION_ADDED, SERVICE)
                                                 .tenant(tenant).actor(actor).target(address + "#v" + version + " " + fingerprint.toHex()).build()))
@@ -119,18 +122,11 @@ public class DirectoryService {
             throw ProblemException.badRequest("versions start at 1");
         }
         String tenant = tenants.byAddress(address).orElseThrow(() -> ProblemException.notFound("no keys for this address"));
-        String sql = "SELECT version, bundle, fingerprint, leaf_index, logged_at_ms FROM key_bundle WHERE address = $1"
-                + (version == null ? " ORDER BY version DESC LIMIT 1" : " AND version = $2");
-        Tuple arguments = version == null ? Tuple.of(address) : Tuple.of(address, version);
-        return pool.preparedQuery(sql).execute(arguments).chain(rows -> {
-            if (rows.size() == 0) {
-                throw ProblemException.notFound("no keys for this address");
-            }
-            Row row = rows.iterator().next();
-            long leafIndex = row.getLong("leaf_index");
-            return log.covering(tenant, leafIndex).map(head -> new Lookup(address, row.getLong("version"),
-                    row.getBuffer("bundle").getBytes(), Fingerprint.of(row.getBuffer("fingerprint").getBytes()), leafIndex,
-                    row.getLong("logged_at_ms"), log.tree(tenant).inclusionProof(leafIndex, head.treeSize()), head));
+        return bundles.find(pool, address, version).chain(found -> {
+            KeyBundleRepository.StoredBundle stored = found.orElseThrow(() -> ProblemException.notFound("no keys for this address"));
+            return log.covering(tenant, stored.leafIndex()).map(head -> new Lookup(address, stored.version(), stored.bundle(),
+                    stored.fingerprint(), stored.leafIndex(), stored.loggedAtMillis(),
+                    log.tree(tenant).inclusionProof(stored.leafIndex(), head.treeSize()), head));
         });
     }
 
@@ -148,46 +144,22 @@ public class DirectoryService {
         } catch (CryptoException e) {
             throw ProblemException.badRequest("not a passphrase-wrapped key blob (" + e.getClass().getSimpleName() + ")");
         }
-        return pool.withTransaction(transaction -> transaction.preparedQuery("INSERT INTO key_backup (owner_subject, tenant, blob, updated_at) "
-                        + "VALUES ($1, $2, $3, $4) ON CONFLICT (owner_subject) DO UPDATE SET blob = EXCLUDED.blob, updated_at = EXCLUDED.updated_at")
-                .execute(Tuple.of(caller.subject(), caller.tenant(), Buffer.buffer(blob), OffsetDateTime.now(ZoneOffset.UTC)))
+        return pool.withTransaction(transaction -> backups.upsert(transaction, caller.subject(), caller.tenant(), blob)
                 .chain(() -> outbox.append(transaction, SecurityEvent.of(SecurityEventType.KEY_BACKUP_UPDATED, SERVICE)
                         .tenant(caller.tenant()).actor(PassportAuthentication.actor(caller)).target("key-backup").build())));
     }
 
     public Uni<byte[]> fetchBackup(Passport caller) {
-        return pool.preparedQuery("SELECT blob FROM key_backup WHERE owner_subject = $1 AND tenant = $2")
-                .execute(Tuple.of(caller.subject(), caller.tenant()))
-                .map(rows -> {
-                    if (rows.size() == 0) {
-                        throw ProblemException.notFound("no key backup stored");
-                    }
-                    return rows.iterator().next().getBuffer("blob").getBytes();
-                });
-    }
-
-    private record Latest(long version, Fingerprint fingerprint, long leafIndex) {
-    }
-
-    private Uni<Latest> latestVersion(SqlClient transaction, String address) {
-        return transaction.preparedQuery("SELECT version, fingerprint, leaf_index FROM key_bundle WHERE address = $1 "
-                        + "ORDER BY version DESC LIMIT 1")
-                .execute(Tuple.of(address))
-                .map(rows -> rows.size() == 0 ? null : new Latest(rows.iterator().next().getLong("version"),
-                        Fingerprint.of(rows.iterator().next().getBuffer("fingerprint").getBytes()),
-                        rows.iterator().next().getLong("leaf_index")));
+        return backups.find(pool, caller.subject(), caller.tenant())
+                .map(found -> found.orElseThrow(() -> ProblemException.notFound("no key backup stored")));
     }
 
     private Uni<Void> bindOwner(SqlClient transaction, String address, String tenant, String subject) {
-        return transaction.preparedQuery("INSERT INTO address_owner (address, tenant, owner_subject, bound_at) VALUES ($1, $2, $3, $4) "
-                        + "ON CONFLICT (address) DO NOTHING")
-                .execute(Tuple.of(address, tenant, subject, OffsetDateTime.now(ZoneOffset.UTC)))
-                .chain(() -> transaction.preparedQuery("SELECT owner_subject FROM address_owner WHERE address = $1").execute(Tuple.of(address)))
-                .map(rows -> {
-                    if (!rows.iterator().next().getString("owner_subject").equals(subject)) {
-                        throw ProblemException.forbidden("this address is bound to another user");
-                    }
-                    return null;
-                });
+        return owners.bindOrGetOwner(transaction, address, tenant, subject).map(owner -> {
+            if (!owner.equals(subject)) {
+                throw ProblemException.forbidden("this address is bound to another user");
+            }
+            return null;
+        });
     }
 }

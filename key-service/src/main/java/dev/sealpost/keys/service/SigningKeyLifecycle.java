@@ -1,19 +1,19 @@
 package dev.sealpost.keys.service;
 
+import dev.sealpost.crypto.KeyPurpose;
 import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.events.SecurityEventType;
 import dev.sealpost.keys.config.KeyServiceConfig;
-import dev.sealpost.crypto.KeyPurpose;
 import dev.sealpost.keys.domain.SigningKey;
 import dev.sealpost.keys.domain.SigningKeyState;
+import dev.sealpost.keys.repository.SigningKeyRepository;
+import dev.sealpost.outbox.Outbox;
 import dev.sealpost.passport.Ed25519Keys;
 import dev.sealpost.passport.PassportClaims;
-import dev.sealpost.outbox.Outbox;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.security.KeyPair;
@@ -39,8 +39,6 @@ import java.util.Optional;
 @ApplicationScoped
 public class SigningKeyLifecycle {
 
-    /** Advisory-lock key for "the signing-key lifecycle of this database". */
-    static final long LIFECYCLE_LOCK = 0x5EA1_0057_0001L;
     private static final String SERVICE = "key-service";
 
     private final Pool pool;
@@ -71,10 +69,9 @@ public class SigningKeyLifecycle {
     /** The scheduled step for every tenant and purpose; skipped if another replica holds the lock. */
     public Uni<Boolean> scheduledStep() {
         Instant now = clock.instant();
-        return pool.withTransaction(transaction -> transaction.preparedQuery("SELECT pg_try_advisory_xact_lock($1) AS locked")
-                        .execute(Tuple.of(LIFECYCLE_LOCK))
-                        .flatMap(rows -> {
-                            if (!rows.iterator().next().getBoolean("locked")) {
+        return pool.withTransaction(transaction -> repository.tryLockLifecycle(transaction)
+                        .flatMap(locked -> {
+                            if (!locked) {
                                 return Uni.createFrom().item(false);
                             }
                             return Multi.createFrom().iterable(pairs())
@@ -119,7 +116,7 @@ public class SigningKeyLifecycle {
     }
 
     private Uni<Void> lock(SqlClient transaction) {
-        return transaction.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(LIFECYCLE_LOCK)).replaceWithVoid();
+        return repository.lockLifecycle(transaction);
     }
 
     private record TenantPurpose(String tenant, KeyPurpose purpose) {

@@ -1,4 +1,4 @@
-package dev.sealpost.keys.service;
+package dev.sealpost.keys.repository;
 
 import dev.sealpost.crypto.KeyPurpose;
 import dev.sealpost.keys.domain.SigningKey;
@@ -20,8 +20,22 @@ import java.util.List;
 @ApplicationScoped
 public class SigningKeyRepository {
 
+    /** The advisory lock that lets one replica at a time step the key lifecycle. */
+    private static final long LIFECYCLE_LOCK = 0x5EA1_0057_0001L;
+
     private static final String COLUMNS = "kid, tenant, purpose, state, public_key, private_key_sealed, kek_id, created_at, "
             + "activated_at, retired_at, destroy_after";
+
+    /** Takes the lifecycle lock for the rest of the transaction if no other replica holds it. */
+    public Uni<Boolean> tryLockLifecycle(SqlClient transaction) {
+        return transaction.preparedQuery("SELECT pg_try_advisory_xact_lock($1) AS locked").execute(Tuple.of(LIFECYCLE_LOCK))
+                .map(rows -> rows.iterator().next().getBoolean("locked"));
+    }
+
+    /** Waits for the lifecycle lock and holds it for the rest of the transaction. */
+    public Uni<Void> lockLifecycle(SqlClient transaction) {
+        return transaction.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(LIFECYCLE_LOCK)).replaceWithVoid();
+    }
 
     /** The tenant's published keys for a purpose, locked for the rest of the transaction. */
     public Uni<List<SigningKey>> lockPublished(SqlClient transaction, String tenant, KeyPurpose purpose) {

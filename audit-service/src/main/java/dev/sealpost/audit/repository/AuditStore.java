@@ -1,4 +1,4 @@
-package dev.sealpost.audit.service;
+package dev.sealpost.audit.repository;
 
 import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.events.SecurityEventCodec;
