@@ -25,10 +25,10 @@ wrk_percentile() { awk -v p="$2" '$1 == p {print $2}' "$OUT/$1.txt"; }
 wrk_errors() { awk '/Non-2xx|Socket errors/ {print}' "$OUT/$1.txt" | tr '\n' ' '; }
 
 # cpu_snapshot FILE: CPU ticks used so far by each process of the stack (with its children, e.g.
-# PostgreSQL's backends) and by the whole machine. cpu_report BEFORE AFTER: the cores each used in
+# PostgreSQL's backends; EXTRA_CPU_ROOTS="PID=name,..." adds processes) and by the whole machine. cpu_report BEFORE AFTER: the cores each used in
 # between, so that a latency figure comes with how much of the machine was left over.
 cpu_snapshot() {
-  local roots="" pidfile
+  local roots="${EXTRA_CPU_ROOTS:-}" pidfile
   for pidfile in "$HOME_DIR"/run/*.pid; do
     roots+="$(cat "$pidfile")=$(basename "$pidfile" .pid),"
   done

@@ -6,6 +6,7 @@ import dev.sealpost.crypto.merkle.DirectoryLeaf;
 import dev.sealpost.crypto.merkle.MerkleProofs;
 import dev.sealpost.crypto.merkle.SignedTreeHead;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
 
 import java.util.Base64;
 import java.util.List;
@@ -13,10 +14,25 @@ import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 
-/** What a client does with a lookup: check the bundle, the leaf, the inclusion proof and the tree head signature. */
+/**
+ * The directory as a client uses it: publishing a bundle, looking an address up, and checking a
+ * lookup — the bundle, the leaf, the inclusion proof and the tree head signature.
+ */
 final class DirectoryClient {
 
     private DirectoryClient() {
+    }
+
+    /** PUT of a bundle for an address, as its owner (the passport). */
+    static Response publish(String passport, String address, byte[] bundle) {
+        return given().header("Authorization", "Bearer " + passport).contentType("application/octet-stream").body(bundle)
+                .put("/api/keys/directory/" + address);
+    }
+
+    /** A lookup that must succeed, as its JSON. */
+    static JsonPath lookup(String passport, String address) {
+        return given().header("Authorization", "Bearer " + passport).get("/api/keys/directory/" + address)
+                .then().statusCode(200).extract().jsonPath();
     }
 
     record Verified(PublicBundle bundle, long version, long treeSize, byte[] rootHash) {

@@ -60,9 +60,9 @@ class DirectoryTamperingTest {
     void aBundleSwappedInTheDatabaseFailsTheClientsProof() throws Exception {
         String bob = KeyServiceClient.passportFor("bob@sealpost.test");
         String alice = KeyServiceClient.passportFor("alice@sealpost.test");
-        DirectoryTest.publish(bob, "bob@sealpost.test", BOB.publicBundle().toBytes()).then().statusCode(201);
-        DirectoryTest.publish(alice, "alice@sealpost.test", PrivateKeys.generate().publicBundle().toBytes()).then().statusCode(201);
-        DirectoryClient.verifyLookup(DirectoryTest.lookup(alice, "bob@sealpost.test"));
+        DirectoryClient.publish(bob, "bob@sealpost.test", BOB.publicBundle().toBytes()).then().statusCode(201);
+        DirectoryClient.publish(alice, "alice@sealpost.test", PrivateKeys.generate().publicBundle().toBytes()).then().statusCode(201);
+        DirectoryClient.verifyLookup(DirectoryClient.lookup(alice, "bob@sealpost.test"));
 
         try (Connection db = superuser(); Statement statement = db.createStatement()) {
             statement.execute("ALTER TABLE key_bundle DISABLE TRIGGER key_bundle_append_only");
@@ -76,7 +76,7 @@ class DirectoryTamperingTest {
         }
         // the server hands out Mallory's bundle, but the client's check fails: it is not what the log says
         AssertionError refused = assertThrows(AssertionError.class,
-                () -> DirectoryClient.verifyLookup(DirectoryTest.lookup(alice, "bob@sealpost.test")));
+                () -> DirectoryClient.verifyLookup(DirectoryClient.lookup(alice, "bob@sealpost.test")));
         assertEquals("inclusion proof does not verify", refused.getMessage());
     }
 
@@ -100,10 +100,10 @@ class DirectoryTamperingTest {
         given().get("/api/keys/log/consumer/tree-head").then().statusCode(503);
         // and it does not sign a new head over the rewritten history
         String carol = KeyServiceClient.passportFor("carl@sealpost.test");
-        DirectoryTest.publish(carol, "carl@sealpost.test", PrivateKeys.generate().publicBundle().toBytes()).then().statusCode(503);
+        DirectoryClient.publish(carol, "carl@sealpost.test", PrivateKeys.generate().publicBundle().toBytes()).then().statusCode(503);
         // other tenants are unaffected
         String dave = KeyServiceClient.passportFor("dave@acme.test");
-        DirectoryTest.publish(dave, "dave@acme.test", PrivateKeys.generate().publicBundle().toBytes()).then().statusCode(201);
-        assertTrue(DirectoryClient.verifyLookup(DirectoryTest.lookup(dave, "dave@acme.test")).treeSize() >= 1);
+        DirectoryClient.publish(dave, "dave@acme.test", PrivateKeys.generate().publicBundle().toBytes()).then().statusCode(201);
+        assertTrue(DirectoryClient.verifyLookup(DirectoryClient.lookup(dave, "dave@acme.test")).treeSize() >= 1);
     }
 }

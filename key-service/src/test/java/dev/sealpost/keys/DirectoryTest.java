@@ -9,7 +9,6 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import io.restassured.response.Response;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +20,8 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 
+import static dev.sealpost.keys.DirectoryClient.lookup;
+import static dev.sealpost.keys.DirectoryClient.publish;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -35,16 +36,6 @@ class DirectoryTest {
 
     private static final PrivateKeys FIRST = PrivateKeys.generate();
     private static final PrivateKeys SECOND = PrivateKeys.generate();
-
-    static Response publish(String passport, String address, byte[] bundle) {
-        return given().header("Authorization", "Bearer " + passport).contentType("application/octet-stream").body(bundle)
-                .put("/api/keys/directory/" + address);
-    }
-
-    static JsonPath lookup(String passport, String address) {
-        return given().header("Authorization", "Bearer " + passport).get("/api/keys/directory/" + address)
-                .then().statusCode(200).extract().jsonPath();
-    }
 
     @Test
     void publishVersionsAndLookupWithProofs() throws Exception {

@@ -68,7 +68,7 @@ class KeyServiceEventsTest {
     void directoryAndKeyEventsArePublishedAndRefusalsCarryNoToken() {
         String address = "events-" + UUID.randomUUID().toString().substring(0, 8) + "@sealpost.test";
         String passport = KeyServiceClient.passportFor(address);
-        DirectoryTest.publish(passport, address, PrivateKeys.generate().publicBundle().toBytes()).then().statusCode(201);
+        DirectoryClient.publish(passport, address, PrivateKeys.generate().publicBundle().toBytes()).then().statusCode(201);
         String forged = passport.substring(0, passport.length() - 4) + "AAAA";
         given().header("Authorization", "Bearer " + forged).get("/api/keys/directory/" + address).then().statusCode(401);
 
@@ -93,7 +93,7 @@ class KeyServiceEventsTest {
         String operator = KeyServiceClient.passport("consumer", "op", List.of("sealpost-operator"), "key-service");
         String address = "secrets-" + UUID.randomUUID().toString().substring(0, 8) + "@sealpost.test";
         String passport = KeyServiceClient.passportFor(address);
-        DirectoryTest.publish(passport, address, PrivateKeys.generate().publicBundle().toBytes()).then().statusCode(201);
+        DirectoryClient.publish(passport, address, PrivateKeys.generate().publicBundle().toBytes()).then().statusCode(201);
         given().header("Authorization", "Bearer " + passport + "x").get("/api/keys/backup").then().statusCode(401);
         List<String> answers = new ArrayList<>();
         answers.add(given().header("Authorization", "Bearer " + operator).get("/api/keys/admin/tenants/consumer/signing-keys").asString());

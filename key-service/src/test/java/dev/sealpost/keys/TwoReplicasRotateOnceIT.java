@@ -47,7 +47,7 @@ class TwoReplicasRotateOnceIT {
         env.put("SEALPOST_GATEWAY_CLIENT_SECRET", KeyServiceClient.GATEWAY_SECRET);
         env.put("SEALPOST_KEY_ROTATION_PERIOD", PERIOD.toSeconds() + "s");
         env.put("SEALPOST_KEY_PUBLISH_AHEAD", "2s");
-        env.put("SEALPOST_KEY_ROTATION_CHECK_EVERY", "1s");
+        env.put("SEALPOST_KEYS_ROTATION_CHECK_EVERY", "1s");
         env.put("SEALPOST_PASSPORT_LIFETIME", "5s");
         replicas.add(PackagedService.start(env, log));
     }

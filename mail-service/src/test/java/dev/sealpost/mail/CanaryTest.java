@@ -23,9 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import static dev.sealpost.mail.MailApiTest.as;
-import static dev.sealpost.mail.MailApiTest.passport;
-import static dev.sealpost.mail.MailApiTest.send;
+import static dev.sealpost.mail.MailTestSupport.as;
+import static dev.sealpost.mail.MailTestSupport.passport;
+import static dev.sealpost.mail.MailTestSupport.send;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -62,7 +62,7 @@ class CanaryTest {
 
         // every row of every table, as text and as raw bytes
         List<String> tables = new ArrayList<>();
-        try (Connection db = MailApiTest.superuser()) {
+        try (Connection db = MailTestSupport.superuser()) {
             try (ResultSet rows = db.createStatement().executeQuery(
                     "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")) {
                 while (rows.next()) {

@@ -27,14 +27,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import static dev.sealpost.mail.MailApiTest.BOB;
-import static dev.sealpost.mail.MailApiTest.CAROL;
-import static dev.sealpost.mail.MailApiTest.alice;
-import static dev.sealpost.mail.MailApiTest.as;
-import static dev.sealpost.mail.MailApiTest.bob;
-import static dev.sealpost.mail.MailApiTest.carol;
-import static dev.sealpost.mail.MailApiTest.seal;
-import static dev.sealpost.mail.MailApiTest.superuser;
+import static dev.sealpost.mail.MailTestSupport.BOB;
+import static dev.sealpost.mail.MailTestSupport.CAROL;
+import static dev.sealpost.mail.MailTestSupport.alice;
+import static dev.sealpost.mail.MailTestSupport.as;
+import static dev.sealpost.mail.MailTestSupport.bob;
+import static dev.sealpost.mail.MailTestSupport.carol;
+import static dev.sealpost.mail.MailTestSupport.seal;
+import static dev.sealpost.mail.MailTestSupport.superuser;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -65,8 +65,8 @@ class GroupCommitTest {
         long statementsBefore = metric("sealpost_mail_delivery_batch_size_count");
         long bobsBytes = usedBytes(bob);
         long carolsBytes = usedBytes(carol);
-        long sentEvents = MailApiTest.countEvents("MESSAGE_SENT");
-        long receivedEvents = MailApiTest.countEvents("MESSAGE_RECEIVED");
+        long sentEvents = MailTestSupport.countEvents("MESSAGE_SENT");
+        long receivedEvents = MailTestSupport.countEvents("MESSAGE_RECEIVED");
         // the writers' own sends, then a group: to bob, to carol, to both, in turn
         List<String> recipientsOf = new ArrayList<>();
         List<Supplier<Response>> sends = new ArrayList<>();
@@ -80,7 +80,7 @@ class GroupCommitTest {
             byte[] envelope = seal("grouped " + i, List.of(BOB.publicBundle(), CAROL.publicBundle()));
             envelopes.add(envelope);
             recipientsOf.add(String.join(",", to));
-            sends.add(() -> MailApiTest.send(alice, envelope, to));
+            sends.add(() -> MailTestSupport.send(alice, envelope, to));
         }
         List<Response> responses = whileWritersAreHeld(sends);
 
@@ -91,14 +91,14 @@ class GroupCommitTest {
             assertEquals(201, response.statusCode(), response.asString());
             String sentId = response.path("messageId");
             // the sent copy and each recipient's copy refer to this send's envelope, with this send's recipients
-            Map<String, List<String>> copies = copiesOfEnvelope(MailApiTest.envelopeOf(sentId));
+            Map<String, List<String>> copies = copiesOfEnvelope(MailTestSupport.envelopeOf(sentId));
             List<String> recipients = Arrays.asList(recipientsOf.get(i).split(","));
             assertEquals(recipients.size() + 1, copies.size(), "send " + i + ": its copies " + copies);
             for (List<String> listed : copies.values()) {
                 assertEquals(recipients, listed, "send " + i);
             }
             assertEquals(List.of((long) recipients.size() + 1, (long) recipients.size() + 1),
-                    MailApiTest.envelopeCopiesAndReferences(MailApiTest.envelopeOf(sentId)));
+                    MailTestSupport.envelopeCopiesAndReferences(MailTestSupport.envelopeOf(sentId)));
             expectedBobs += recipients.contains("bob@sealpost.test") ? envelopes.get(i).length : 0;
             expectedCarols += recipients.contains("carol@acme.test") ? envelopes.get(i).length : 0;
         }
@@ -106,8 +106,8 @@ class GroupCommitTest {
         assertEquals(WRITERS + 1, metric("sealpost_mail_delivery_batch_size_count") - statementsBefore);
         assertEquals(expectedBobs, usedBytes(bob));
         assertEquals(expectedCarols, usedBytes(carol));
-        assertEquals(sentEvents + WRITERS + 6, MailApiTest.countEvents("MESSAGE_SENT"));
-        assertEquals(receivedEvents + recipientsOf.stream().mapToLong(to -> to.split(",").length).sum(), MailApiTest.countEvents("MESSAGE_RECEIVED"));
+        assertEquals(sentEvents + WRITERS + 6, MailTestSupport.countEvents("MESSAGE_SENT"));
+        assertEquals(receivedEvents + recipientsOf.stream().mapToLong(to -> to.split(",").length).sum(), MailTestSupport.countEvents("MESSAGE_RECEIVED"));
     }
 
     /**
@@ -118,13 +118,13 @@ class GroupCommitTest {
     @Test
     void aGroupThatPostgresRefusesIsWrittenSendBySendAndOnlyTheRefusedSendFails() throws Exception {
         long statementsBefore = metric("sealpost_mail_delivery_batch_size_count");
-        int bobsBefore = MailApiTest.inboxSize(bob);
+        int bobsBefore = MailTestSupport.inboxSize(bob);
         String key = "race-" + UUID.randomUUID();
         byte[] retried = seal("retried", List.of(BOB.publicBundle()));
         List<Supplier<Response>> sends = new ArrayList<>();
         for (int i = 0; i < WRITERS + 2; i++) {
             byte[] envelope = seal("alongside " + i, List.of(BOB.publicBundle()));
-            sends.add(() -> MailApiTest.send(alice, envelope, "bob@sealpost.test"));
+            sends.add(() -> MailTestSupport.send(alice, envelope, "bob@sealpost.test"));
         }
         for (int i = 0; i < 2; i++) {
             sends.add(() -> withKey(key, retried));
@@ -136,7 +136,7 @@ class GroupCommitTest {
         }
         List<Integer> pair = responses.subList(WRITERS + 2, WRITERS + 4).stream().map(Response::statusCode).sorted().toList();
         assertEquals(List.of(201, 409), pair, "the first of the pair is sent, the second told to retry");
-        assertEquals(bobsBefore + WRITERS + 3, MailApiTest.inboxSize(bob));
+        assertEquals(bobsBefore + WRITERS + 3, MailTestSupport.inboxSize(bob));
         // the retry now gets the first's result
         assertEquals(200, withKey(key, retried).statusCode());
         // the held writers' statements, the refused group of four, then its four sends alone

@@ -1,17 +1,11 @@
 package dev.sealpost.mail;
 
 import dev.sealpost.crypto.Envelope;
-import dev.sealpost.crypto.Addressing;
 import dev.sealpost.crypto.Contact;
-import dev.sealpost.crypto.CryptoException;
-import dev.sealpost.crypto.EnvelopeContent;
 import dev.sealpost.crypto.EnvelopeHeader;
 import dev.sealpost.crypto.Mailbox;
-import dev.sealpost.crypto.OpenedEnvelope;
 import dev.sealpost.crypto.PrivateKeys;
-import dev.sealpost.crypto.PublicBundle;
 import dev.sealpost.testing.PostgresAndKafkaResource;
-import dev.sealpost.testing.SealpostInfrastructure;
 import dev.sealpost.testing.TestPassportIssuer;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -36,6 +30,24 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import static dev.sealpost.mail.MailTestSupport.ALICE;
+import static dev.sealpost.mail.MailTestSupport.BOB;
+import static dev.sealpost.mail.MailTestSupport.CAROL;
+import static dev.sealpost.mail.MailTestSupport.addressOf;
+import static dev.sealpost.mail.MailTestSupport.alice;
+import static dev.sealpost.mail.MailTestSupport.as;
+import static dev.sealpost.mail.MailTestSupport.bob;
+import static dev.sealpost.mail.MailTestSupport.carol;
+import static dev.sealpost.mail.MailTestSupport.countEvents;
+import static dev.sealpost.mail.MailTestSupport.createFolder;
+import static dev.sealpost.mail.MailTestSupport.envelopeCopiesAndReferences;
+import static dev.sealpost.mail.MailTestSupport.envelopeOf;
+import static dev.sealpost.mail.MailTestSupport.inboxSize;
+import static dev.sealpost.mail.MailTestSupport.open;
+import static dev.sealpost.mail.MailTestSupport.passport;
+import static dev.sealpost.mail.MailTestSupport.seal;
+import static dev.sealpost.mail.MailTestSupport.send;
+import static dev.sealpost.mail.MailTestSupport.superuser;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -52,51 +64,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
         @ResourceArg(name = "database", value = "mail"), @ResourceArg(name = "passportAudience", value = "mail-service")})
 class MailApiTest {
 
-    static final PrivateKeys ALICE = PrivateKeys.generate();
-    static final PrivateKeys BOB = PrivateKeys.generate();
-    static final PrivateKeys CAROL = PrivateKeys.generate();
     static final PrivateKeys felixKeys = PrivateKeys.generate();
-
-    static String passport(String tenant, String user, String address) {
-        return TestPassportIssuer.get().passport(tenant, "subject-" + user, address, "mail-service", "user");
-    }
-
-    static final String alice = passport("consumer", "alice", "alice@sealpost.test");
-    static final String bob = passport("consumer", "bob", "bob@sealpost.test");
-    static final String carol = passport("acme", "carol", "carol@acme.test");
-
-    static RequestSpecification as(String passport) {
-        return given().header("Authorization", "Bearer " + passport);
-    }
-
-    /** The server never reads manifests; tests address each key by a name derived from its fingerprint. */
-    static String addressOf(PublicBundle bundle) {
-        return "k" + bundle.fingerprint().toHex().substring(0, 12) + "@sealpost.test";
-    }
-
-    static byte[] seal(String subject, List<PublicBundle> recipients) {
-        return Envelope.seal(EnvelopeContent.of(subject, "body of " + subject),
-                Addressing.builder().to(recipients.stream().map(bundle -> new Contact(addressOf(bundle), bundle)).toList()).build(),
-                new Mailbox(addressOf(ALICE.publicBundle()), ALICE)).get(0).envelope();
-    }
-
-    static OpenedEnvelope open(byte[] envelope, PrivateKeys reader, PrivateKeys sender) throws CryptoException {
-        return Envelope.open(envelope, new Mailbox(addressOf(reader.publicBundle()), reader),
-                new Contact(addressOf(sender.publicBundle()), sender.publicBundle()));
-    }
-
-    static Response send(String passport, byte[] envelope, String... to) {
-        RequestSpecification request = as(passport).contentType("application/octet-stream").body(envelope);
-        for (String address : to) {
-            request = request.queryParam("to", address);
-        }
-        return request.post("/api/mail/messages");
-    }
-
-    static int inboxSize(String passport) {
-        return as(passport).queryParam("limit", 200).get("/api/mail/folders/inbox/messages").then().statusCode(200)
-                .extract().jsonPath().getList("messages").size();
-    }
 
     @org.junit.jupiter.api.BeforeEach
     void provisionMailboxes() {
@@ -255,26 +223,6 @@ class MailApiTest {
         }
     }
 
-    /** The id of the envelope a copy refers to. */
-    static String envelopeOf(String messageId) {
-        try (Connection db = superuser(); ResultSet row = db.createStatement().executeQuery(
-                "SELECT envelope_id FROM message WHERE id = '" + UUID.fromString(messageId) + "'")) {
-            assertTrue(row.next(), "message " + messageId);
-            return row.getString(1);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The envelope's count of copies and how many messages refer to it; empty once the envelope is gone. */
-    static List<Long> envelopeCopiesAndReferences(String envelopeId) throws Exception {
-        try (Connection db = superuser(); ResultSet row = db.createStatement().executeQuery(
-                "SELECT e.copies, (SELECT count(*) FROM message m WHERE m.envelope_id = e.id) FROM sealed_envelope e WHERE e.id = '"
-                        + UUID.fromString(envelopeId) + "'")) {
-            return row.next() ? List.of(row.getLong(1), row.getLong(2)) : List.of();
-        }
-    }
-
     /** The recipient's copy of a send, found by its envelope. */
     private static String copyIn(String passport, String sender, String sentId) {
         String envelopeId = envelopeOf(sentId);
@@ -329,10 +277,6 @@ class MailApiTest {
                     java.nio.charset.StandardCharsets.US_ASCII)).readLine();
             return Integer.parseInt(statusLine.split(" ")[1]);
         }
-    }
-
-    static Response createFolder(String passport, String json) {
-        return as(passport).contentType("application/json").body(json).post("/api/mail/folders");
     }
 
     @Test
@@ -552,19 +496,6 @@ class MailApiTest {
         assertTrue(((Number) as(dave).get("/api/mail/quota").path("usedBytes")).longValue() < used);
         as(dave).get("/api/mail/folders").then().body(equalTo(as(dave).get("/api/mail/folders").asString()))
                 .body(not(containsString("page")));
-    }
-
-    static Connection superuser() throws Exception {
-        String url = ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class);
-        return SealpostInfrastructure.postgres().connectAsSuperuser(url.substring(url.lastIndexOf('/') + 1));
-    }
-
-    static long countEvents(String type) throws Exception {
-        try (Connection db = superuser(); ResultSet row = db.createStatement().executeQuery(
-                "SELECT count(*) FROM outbox_event WHERE event_type = '" + type + "'")) {
-            row.next();
-            return row.getLong(1);
-        }
     }
 
     @Test

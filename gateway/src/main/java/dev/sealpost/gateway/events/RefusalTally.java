@@ -78,7 +78,7 @@ public class RefusalTally {
         return false;
     }
 
-    @Scheduled(every = "${sealpost.gateway.events.refusal-flush:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${sealpost.gateway.events.refusal-flush}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void flushClosedWindows() {
         flush(System.currentTimeMillis() / windowMillis);
     }

@@ -44,7 +44,7 @@ public class StoppedAccounts {
                 .description("reads of a realm's disabled and deleted accounts that failed").register(metrics);
     }
 
-    @Scheduled(every = "${sealpost.gateway.sessions.stopped-accounts-every:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${sealpost.gateway.sessions.stopped-accounts-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void read() {
         issuerByTenant.forEach((tenant, issuer) -> {
             Instant from = readUntil.get(tenant);

@@ -38,7 +38,7 @@ public class RotationScheduler {
                 .replaceWithVoid();
     }
 
-    @Scheduled(every = "${sealpost.keys.rotation.check-every:30s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${sealpost.keys.rotation.check-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> check() {
         return step()
                 .onFailure().invoke(failure -> LOG.warnf("Signing-key lifecycle step failed (will retry): %s",

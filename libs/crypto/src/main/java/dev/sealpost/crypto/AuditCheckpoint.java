@@ -1,7 +1,6 @@
 package dev.sealpost.crypto;
 
 import dev.sealpost.crypto.internal.ByteWriter;
-import dev.sealpost.crypto.internal.Ed25519Jwk;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -29,7 +28,7 @@ public record AuditCheckpoint(String tenant, long position, long timestampMillis
                 .bytes(tenantBytes).u64(position).u64(timestampMillis).bytes(chainHash).toByteArray();
     }
 
-    /** True only if the signature verifies with this Ed25519 JWK (see {@link Ed25519Jwk}). */
+    /** True only if the signature verifies with this Ed25519 JWK (see {@link Ed25519PublicJwk#parse}). */
     public boolean verify(Map<String, String> jwk) {
         byte[] message;
         try {
@@ -37,6 +36,6 @@ public record AuditCheckpoint(String tenant, long position, long timestampMillis
         } catch (IllegalArgumentException | NullPointerException e) {
             return false;
         }
-        return Ed25519Jwk.verify(jwk, message, signature);
+        return Ed25519PublicJwk.verify(jwk, message, signature);
     }
 }

@@ -52,24 +52,10 @@ public class Outbox {
     }
 
     /**
-     * The events as {@code WITH} clauses ({@code INSERT ... SELECT FROM unnest(...)} of the events and
-     * of their pending ids) with their arguments, to be a part of a bigger data-modifying statement:
-     * the change and its events are then one statement, atomic without a transaction of several
-     * round trips.
-     *
-     * @param withClauses two named clauses separated by a comma, to follow {@code WITH} or a comma
+     * The events as columns for {@link BatchInsert#clauses}: encoded once, before the statement
+     * around them is assembled.
      */
-    public record BatchInsert(String withClauses, List<Object> arguments) {
-    }
-
-    /** @param firstParameter the number of the first {@code $n} placeholder these arguments take */
-    public BatchInsert batchInsert(List<SecurityEvent> events, int firstParameter) {
-        int p = firstParameter;
-        String sql = "outbox_events AS (INSERT INTO outbox_event (id, partition_key, event_type, payload, created_at) "
-                + "SELECT id, partition_key, event_type, payload::jsonb, created_at FROM unnest($" + p + "::uuid[], $" + (p + 1)
-                + "::varchar[], $" + (p + 2) + "::varchar[], $" + (p + 3) + "::text[], $" + (p + 4)
-                + "::timestamptz[]) AS e (id, partition_key, event_type, payload, created_at) RETURNING id), "
-                + "outbox_pending_ids AS (INSERT INTO outbox_pending (id) SELECT id FROM outbox_events)";
+    public BatchInsert batchInsert(List<SecurityEvent> events) {
         int size = events.size();
         java.util.UUID[] ids = new java.util.UUID[size];
         String[] keys = new String[size];
@@ -84,7 +70,28 @@ public class Outbox {
             payloads[i] = SecurityEventCodec.toJson(event);
             times[i] = OffsetDateTime.ofInstant(event.time(), ZoneOffset.UTC);
         }
-        return new BatchInsert(sql, List.of(ids, keys, types, payloads, times));
+        return new BatchInsert(ids, keys, types, payloads, times);
+    }
+
+    /** Events as one array per column of {@code outbox_event}. */
+    public record BatchInsert(java.util.UUID[] ids, String[] partitionKeys, String[] types, String[] payloads, OffsetDateTime[] times) {
+
+        /**
+         * The events as {@code WITH} clauses ({@code INSERT ... SELECT FROM unnest(...)} of the events
+         * and of their pending ids), their arguments bound to {@code arguments}, to be a part of a
+         * bigger data-modifying statement: the change and its events are then one statement, atomic
+         * without a transaction of several round trips.
+         *
+         * @return two named clauses separated by a comma, to follow {@code WITH} or a comma
+         */
+        public String clauses(SqlArguments arguments) {
+            return "outbox_events AS (INSERT INTO outbox_event (id, partition_key, event_type, payload, created_at) "
+                    + "SELECT id, partition_key, event_type, payload::jsonb, created_at FROM unnest(" + arguments.bind(ids, "uuid[]") + ", "
+                    + arguments.bind(partitionKeys, "varchar[]") + ", " + arguments.bind(types, "varchar[]") + ", "
+                    + arguments.bind(payloads, "text[]") + ", " + arguments.bind(times, "timestamptz[]")
+                    + ") AS e (id, partition_key, event_type, payload, created_at) RETURNING id), "
+                    + "outbox_pending_ids AS (INSERT INTO outbox_pending (id) SELECT id FROM outbox_events)";
+        }
     }
 
     private static Tuple row(SecurityEvent event) {

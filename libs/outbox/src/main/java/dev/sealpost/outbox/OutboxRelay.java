@@ -62,7 +62,7 @@ public class OutboxRelay {
         this.producer = SecurityEventProducers.create(kafkaConfig, "outbox-relay");
     }
 
-    @Scheduled(every = "${sealpost.events.relay-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${sealpost.events.relay-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void relayPending() {
         running.lock();
         try {

@@ -57,7 +57,7 @@ public class OutboxRetention {
         this.config = config;
     }
 
-    @Scheduled(every = "1m", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${sealpost.events.outbox-retention-check}", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> purgeExpired() {
         return purgePublishedBefore(Instant.now().minus(config.outboxRetention())).replaceWithVoid();
     }

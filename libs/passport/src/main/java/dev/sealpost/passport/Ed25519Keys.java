@@ -1,13 +1,12 @@
 package dev.sealpost.passport;
 
+import dev.sealpost.crypto.Ed25519PublicJwk;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.jose4j.jca.ProviderContext;
-import org.jose4j.jwk.OctetKeyPairJsonWebKey;
-import org.jose4j.jwk.PublicJsonWebKey;
-import org.jose4j.lang.JoseException;
+import org.jose4j.json.JsonUtil;
 
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -79,19 +78,8 @@ public final class Ed25519Keys {
         return SubjectPublicKeyInfo.getInstance(key.getEncoded()).getPublicKeyData().getBytes();
     }
 
-    /** The public JWK (RFC 8037, kty OKP, crv Ed25519) of a key, with its kid and alg. */
+    /** The public JWK (RFC 8037, kty OKP, crv Ed25519) of a key, with its kid, alg and use. */
     public static String publicJwkJson(String keyId, byte[] rawPublicKey) {
-        try {
-            PublicJsonWebKey jwk = PublicJsonWebKey.Factory.newPublicJwk(publicKey(rawPublicKey));
-            if (!(jwk instanceof OctetKeyPairJsonWebKey)) {
-                throw new IllegalStateException("expected an OKP key");
-            }
-            jwk.setKeyId(keyId);
-            jwk.setAlgorithm(PassportClaims.ALGORITHM);
-            jwk.setUse("sig");
-            return jwk.toJson(org.jose4j.jwk.JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
-        } catch (JoseException e) {
-            throw new IllegalArgumentException("cannot express the key as a JWK", e);
-        }
+        return JsonUtil.toJson(Ed25519PublicJwk.of(keyId, rawPublicKey).toMap());
     }
 }

@@ -1,9 +1,8 @@
 package dev.sealpost.passport;
 
 import org.jose4j.jwa.AlgorithmConstraints;
-import org.jose4j.jwk.JsonWebKey;
-import org.jose4j.jwk.JsonWebKeySet;
-import org.jose4j.jwk.OctetKeyPairJsonWebKey;
+import dev.sealpost.crypto.Ed25519PublicJwk;
+import org.jose4j.json.JsonUtil;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
@@ -322,19 +321,26 @@ public final class PassportVerifier {
         }
     }
 
-    /** Only Ed25519 OKP keys with a kid are taken; anything else in the set is ignored. */
+    /** Only Ed25519 signing keys ({@link Ed25519PublicJwk#parse}) with a kid are taken; anything else in the set is ignored. */
     private static Map<String, PublicKey> parseJwks(String json) throws IOException {
+        Object keys;
         try {
-            Map<String, PublicKey> keys = new java.util.HashMap<>();
-            for (JsonWebKey jwk : new JsonWebKeySet(json).getJsonWebKeys()) {
-                if (jwk instanceof OctetKeyPairJsonWebKey okp && "Ed25519".equals(okp.getSubtype()) && jwk.getKeyId() != null
-                        && KEY_ID.matcher(jwk.getKeyId()).matches()) {
-                    keys.put(jwk.getKeyId(), Ed25519Keys.publicKey(Ed25519Keys.rawPublicKey(okp.getPublicKey())));
-                }
-            }
-            return Map.copyOf(keys);
+            keys = JsonUtil.parseJson(json).get("keys");
         } catch (JoseException e) {
             throw new IOException("not a JWKS", e);
         }
+        if (!(keys instanceof List<?> list)) {
+            throw new IOException("not a JWKS");
+        }
+        Map<String, PublicKey> byKeyId = new java.util.HashMap<>();
+        for (Object entry : list) {
+            if (entry instanceof Map<?, ?> member) {
+                @SuppressWarnings("unchecked")
+                Map<String, ?> jwk = (Map<String, ?>) member;
+                Ed25519PublicJwk.parse(jwk).filter(key -> key.keyId() != null && KEY_ID.matcher(key.keyId()).matches())
+                        .ifPresent(key -> byKeyId.put(key.keyId(), Ed25519Keys.publicKey(key.publicKey())));
+            }
+        }
+        return Map.copyOf(byKeyId);
     }
 }

@@ -1,5 +1,9 @@
 package dev.sealpost.testing;
 
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -36,6 +40,15 @@ public final class SealpostInfrastructure {
     /** A new, empty database whose name starts with {@code prefix}. */
     public static DatabaseCoordinates freshDatabase(String prefix) {
         return postgres().createDatabase(prefix + "_" + DATABASES.incrementAndGet());
+    }
+
+    /**
+     * A superuser connection to the database of the application under test (the one its
+     * {@code quarkus.datasource.jdbc.url} names): what an operator with direct access could do.
+     */
+    public static Connection superuserOfApplication() throws SQLException {
+        String url = ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class);
+        return postgres().connectAsSuperuser(url.substring(url.lastIndexOf('/') + 1));
     }
 
     private static synchronized void stopPostgres() {

@@ -67,6 +67,14 @@ public interface MailConfig {
     @WithDefault("500")
     int retentionBatchSize();
 
+    /** How often the trash and the Idempotency-Keys are checked for entries past their retention. */
+    @WithDefault("1h")
+    Duration retentionCheck();
+
+    /** How often the MAILBOX_ACCESSED counts of the finished minutes are written as events. */
+    @WithDefault("10s")
+    Duration accessLogFlush();
+
     /**
      * The proxies (addresses or CIDR ranges: the gateway's) whose X-Forwarded-For names the client in
      * events; application.properties hands it to {@code quarkus.http.proxy.trusted-proxies}. Required

@@ -4,6 +4,7 @@ import dev.sealpost.events.SecurityEvent;
 import dev.sealpost.mail.domain.FolderKind;
 import dev.sealpost.mail.domain.Mailbox;
 import dev.sealpost.outbox.Outbox;
+import dev.sealpost.outbox.SqlArguments;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -127,22 +128,6 @@ public class DeliveryRepository {
                 });
     }
 
-    // One statement for any number of sends (a batch of one included), so one prepared statement and
-    // one plan: every row comes from arrays. A copy's recipients are a slice of one flat array.
-    private static final int FIRST_EVENT_PARAMETER = 21;
-    private static final String DELIVER_PREFIX = "WITH envelopes AS (INSERT INTO sealed_envelope (id, copies, bytes) "
-            + "SELECT e.id, e.copies, e.bytes FROM unnest($1::uuid[], $2::int[], $3::bytea[]) AS e (id, copies, bytes)), "
-            + "copies AS (INSERT INTO message (id, mailbox_id, folder_id, envelope_id, size_bytes, "
-            + "sender_address, recipient_addresses, sent_at, received_at) "
-            + "SELECT c.id, c.mailbox_id, c.folder_id, c.envelope_id, c.size_bytes, c.sender, ($13::varchar[])[c.recipients_from:c.recipients_to], "
-            + "c.sent_at, c.sent_at FROM unnest($4::uuid[], $5::uuid[], $6::uuid[], $7::uuid[], $8::bigint[], $9::varchar[], $10::int[], "
-            + "$11::int[], $12::timestamptz[]) AS c (id, mailbox_id, folder_id, envelope_id, size_bytes, sender, recipients_from, "
-            + "recipients_to, sent_at)), "
-            + "requests AS (INSERT INTO send_request (mailbox_id, idempotency_key, sent_message_id, created_at, request_digest) "
-            + "SELECT r.mailbox_id, r.idempotency_key, r.sent_message_id, r.created_at, r.request_digest "
-            + "FROM unnest($16::uuid[], $17::varchar[], $18::uuid[], $19::timestamptz[], $20::bytea[]) "
-            + "AS r (mailbox_id, idempotency_key, sent_message_id, created_at, request_digest)), ";
-
     /**
      * Writes sends in one statement (so atomic without BEGIN/COMMIT round trips; all of them or none):
      * each envelope once (V2_3), every copy referring to it, the events, the usage of each mailbox
@@ -153,64 +138,92 @@ public class DeliveryRepository {
      * first by another; nothing of any of these sends is then written.
      */
     public Uni<Void> deliver(List<Delivery> deliveries) {
-        List<Object> arguments = arguments(deliveries);
-        Outbox.BatchInsert eventInsert = outbox.batchInsert(deliveries.stream().flatMap(delivery -> delivery.events().stream()).toList(),
-                FIRST_EVENT_PARAMETER);
-        arguments.addAll(eventInsert.arguments());
-        // the stripe comes last: it is known only once lent
-        String sql = DELIVER_PREFIX + eventInsert.withClauses() + ", "
-                + "usage AS (INSERT INTO mailbox_usage (mailbox_id, stripe, bytes) SELECT u.mailbox_id, $" + (arguments.size() + 1)
-                + "::smallint, u.bytes FROM unnest($14::uuid[], $15::bigint[]) AS u (mailbox_id, bytes) "
-                + "ON CONFLICT (mailbox_id, stripe) DO UPDATE SET bytes = mailbox_usage.bytes + excluded.bytes) SELECT 1";
+        // everything is encoded before a connection and a stripe are held; only the text is assembled then
+        SendColumns sends = SendColumns.of(deliveries);
+        Outbox.BatchInsert events = outbox.batchInsert(deliveries.stream().flatMap(delivery -> delivery.events().stream()).toList());
         return pool.withConnection(connection -> stripes.withStripe(stripe -> {
-                    Tuple values = Tuple.from(arguments);
-                    values.addShort(stripe);
-                    return connection.preparedQuery(sql).execute(values);
+                    SqlArguments arguments = new SqlArguments();
+                    String sql = deliverStatement(sends, events, stripe, arguments);
+                    return connection.preparedQuery(sql).execute(arguments.tuple());
                 })).replaceWithVoid()
                 .onFailure(failure -> failure instanceof PgException pg && "23505".equals(pg.getSqlState())
                         && "send_request_pkey".equals(pg.getConstraint()))
                 .transform(failure -> new IdempotencyKeyTaken());
     }
 
+    // One statement for any number of sends (a batch of one included), so one prepared statement and
+    // one plan: every row comes from arrays. A copy's recipients are a slice of one flat array. The
+    // text is the same for every batch, so the client's prepared-statement cache holds it once.
+    private static String deliverStatement(SendColumns c, Outbox.BatchInsert events, short stripe, SqlArguments a) {
+        return "WITH envelopes AS (INSERT INTO sealed_envelope (id, copies, bytes) SELECT e.id, e.copies, e.bytes FROM unnest("
+                + a.bind(c.envelopeIds(), "uuid[]") + ", " + a.bind(c.envelopeCopies(), "int[]") + ", " + a.bind(c.envelopeBytes(), "bytea[]")
+                + ") AS e (id, copies, bytes)), "
+                + "copies AS (INSERT INTO message (id, mailbox_id, folder_id, envelope_id, size_bytes, "
+                + "sender_address, recipient_addresses, sent_at, received_at) "
+                + "SELECT c.id, c.mailbox_id, c.folder_id, c.envelope_id, c.size_bytes, c.sender, (" + a.bind(c.recipients(), "varchar[]")
+                + ")[c.recipients_from:c.recipients_to], c.sent_at, c.sent_at FROM unnest(" + a.bind(c.copyIds(), "uuid[]") + ", "
+                + a.bind(c.copyMailboxes(), "uuid[]") + ", " + a.bind(c.copyFolders(), "uuid[]") + ", " + a.bind(c.copyEnvelopes(), "uuid[]")
+                + ", " + a.bind(c.copySizes(), "bigint[]") + ", " + a.bind(c.copySenders(), "varchar[]") + ", "
+                + a.bind(c.copyRecipientsFrom(), "int[]") + ", " + a.bind(c.copyRecipientsTo(), "int[]") + ", "
+                + a.bind(c.copySentAt(), "timestamptz[]") + ") AS c (id, mailbox_id, folder_id, envelope_id, size_bytes, sender, "
+                + "recipients_from, recipients_to, sent_at)), "
+                + "requests AS (INSERT INTO send_request (mailbox_id, idempotency_key, sent_message_id, created_at, request_digest) "
+                + "SELECT r.mailbox_id, r.idempotency_key, r.sent_message_id, r.created_at, r.request_digest FROM unnest("
+                + a.bind(c.requestMailboxes(), "uuid[]") + ", " + a.bind(c.requestKeys(), "varchar[]") + ", "
+                + a.bind(c.requestMessages(), "uuid[]") + ", " + a.bind(c.requestTimes(), "timestamptz[]") + ", "
+                + a.bind(c.requestDigests(), "bytea[]") + ") AS r (mailbox_id, idempotency_key, sent_message_id, created_at, request_digest)), "
+                + events.clauses(a) + ", "
+                + "usage AS (INSERT INTO mailbox_usage (mailbox_id, stripe, bytes) SELECT u.mailbox_id, " + a.bind(stripe, "smallint")
+                + ", u.bytes FROM unnest(" + a.bind(c.usageMailboxes(), "uuid[]") + ", " + a.bind(c.usageBytes(), "bigint[]")
+                + ") AS u (mailbox_id, bytes) ON CONFLICT (mailbox_id, stripe) DO UPDATE SET bytes = mailbox_usage.bytes + excluded.bytes) "
+                + "SELECT 1";
+    }
+
     /** One copy's row of the statement: the copy, and what it takes from its send. */
     private record CopyRow(MessageCopy copy, Delivery delivery, int recipientsFrom, int recipientsTo) {
     }
 
-    /** $1..$20 of the statement: the sends' envelopes, copies, usage and requests as arrays, one per column. */
-    private static List<Object> arguments(List<Delivery> deliveries) {
-        List<CopyRow> copies = new ArrayList<>();
-        List<String> recipients = new ArrayList<>();
-        // sorted: two writes meeting on a stripe of the same mailboxes lock them in the same order; and
-        // summed, since one statement may not update a row twice
-        Map<UUID, Long> usage = new TreeMap<>();
-        for (Delivery delivery : deliveries) {
-            int recipientsFrom = recipients.size() + 1;
-            recipients.addAll(delivery.recipients());
-            delivery.copies().forEach(copy -> copies.add(new CopyRow(copy, delivery, recipientsFrom, recipients.size())));
-            delivery.bytesByMailbox().forEach((mailbox, bytes) -> usage.merge(mailbox, bytes, Long::sum));
+    /** The sends' envelopes, copies, usage and requests as arrays, one per column of the statement. */
+    private record SendColumns(UUID[] envelopeIds, Integer[] envelopeCopies, Buffer[] envelopeBytes, UUID[] copyIds, UUID[] copyMailboxes,
+            UUID[] copyFolders, UUID[] copyEnvelopes, Long[] copySizes, String[] copySenders, Integer[] copyRecipientsFrom,
+            Integer[] copyRecipientsTo, OffsetDateTime[] copySentAt, String[] recipients, UUID[] usageMailboxes, Long[] usageBytes,
+            UUID[] requestMailboxes, String[] requestKeys, UUID[] requestMessages, OffsetDateTime[] requestTimes, Buffer[] requestDigests) {
+
+        static SendColumns of(List<Delivery> deliveries) {
+            List<CopyRow> copies = new ArrayList<>();
+            List<String> recipients = new ArrayList<>();
+            // sorted: two writes meeting on a stripe of the same mailboxes lock them in the same order; and
+            // summed, since one statement may not update a row twice
+            Map<UUID, Long> usage = new TreeMap<>();
+            for (Delivery delivery : deliveries) {
+                int recipientsFrom = recipients.size() + 1;
+                recipients.addAll(delivery.recipients());
+                delivery.copies().forEach(copy -> copies.add(new CopyRow(copy, delivery, recipientsFrom, recipients.size())));
+                delivery.bytesByMailbox().forEach((mailbox, bytes) -> usage.merge(mailbox, bytes, Long::sum));
+            }
+            List<Delivery> requested = deliveries.stream().filter(delivery -> delivery.request() != null).toList();
+            return new SendColumns(
+                    column(deliveries, Delivery::envelopeId, UUID[]::new),
+                    column(deliveries, delivery -> delivery.copies().size(), Integer[]::new),
+                    column(deliveries, delivery -> Buffer.buffer(delivery.envelope()), Buffer[]::new),
+                    column(copies, row -> row.copy().id(), UUID[]::new),
+                    column(copies, row -> row.copy().mailboxId(), UUID[]::new),
+                    column(copies, row -> row.copy().folderId(), UUID[]::new),
+                    column(copies, row -> row.delivery().envelopeId(), UUID[]::new),
+                    column(copies, row -> (long) row.delivery().envelope().length, Long[]::new),
+                    column(copies, row -> row.delivery().sender(), String[]::new),
+                    column(copies, CopyRow::recipientsFrom, Integer[]::new),
+                    column(copies, CopyRow::recipientsTo, Integer[]::new),
+                    column(copies, row -> sentAt(row.delivery()), OffsetDateTime[]::new),
+                    recipients.toArray(String[]::new),
+                    usage.keySet().toArray(UUID[]::new),
+                    usage.values().toArray(Long[]::new),
+                    column(requested, delivery -> delivery.request().senderMailboxId(), UUID[]::new),
+                    column(requested, delivery -> delivery.request().idempotencyKey(), String[]::new),
+                    column(requested, delivery -> delivery.request().sentMessageId(), UUID[]::new),
+                    column(requested, DeliveryRepository::sentAt, OffsetDateTime[]::new),
+                    column(requested, delivery -> Buffer.buffer(delivery.request().requestDigest()), Buffer[]::new));
         }
-        List<Delivery> requested = deliveries.stream().filter(delivery -> delivery.request() != null).toList();
-        return new ArrayList<>(List.of(
-                column(deliveries, Delivery::envelopeId, UUID[]::new),
-                column(deliveries, delivery -> delivery.copies().size(), Integer[]::new),
-                column(deliveries, delivery -> Buffer.buffer(delivery.envelope()), Buffer[]::new),
-                column(copies, row -> row.copy().id(), UUID[]::new),
-                column(copies, row -> row.copy().mailboxId(), UUID[]::new),
-                column(copies, row -> row.copy().folderId(), UUID[]::new),
-                column(copies, row -> row.delivery().envelopeId(), UUID[]::new),
-                column(copies, row -> (long) row.delivery().envelope().length, Long[]::new),
-                column(copies, row -> row.delivery().sender(), String[]::new),
-                column(copies, CopyRow::recipientsFrom, Integer[]::new),
-                column(copies, CopyRow::recipientsTo, Integer[]::new),
-                column(copies, row -> sentAt(row.delivery()), OffsetDateTime[]::new),
-                recipients.toArray(String[]::new),
-                usage.keySet().toArray(UUID[]::new),
-                usage.values().toArray(Long[]::new),
-                column(requested, delivery -> delivery.request().senderMailboxId(), UUID[]::new),
-                column(requested, delivery -> delivery.request().idempotencyKey(), String[]::new),
-                column(requested, delivery -> delivery.request().sentMessageId(), UUID[]::new),
-                column(requested, DeliveryRepository::sentAt, OffsetDateTime[]::new),
-                column(requested, delivery -> Buffer.buffer(delivery.request().requestDigest()), Buffer[]::new)));
     }
 
     private static <R, T> T[] column(List<R> rows, Function<R, T> value, IntFunction<T[]> array) {

@@ -82,7 +82,7 @@ public class MailboxAccessLog {
         counts.merge(key, 1L, Long::sum);
     }
 
-    @Scheduled(every = "${sealpost.mail.access-log-flush:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${sealpost.mail.access-log-flush}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> flushCompletedMinutes() {
         return flush(clock.instant().truncatedTo(ChronoUnit.MINUTES));
     }

@@ -1,7 +1,7 @@
 package dev.sealpost.crypto.merkle;
 
 import dev.sealpost.crypto.internal.ByteWriter;
-import dev.sealpost.crypto.internal.Ed25519Jwk;
+import dev.sealpost.crypto.Ed25519PublicJwk;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -33,6 +33,6 @@ public record SignedTreeHead(long treeSize, long timestampMillis, byte[] rootHas
         if (rootHash == null || rootHash.length != MerkleHashes.HASH_LENGTH || treeSize < 0) {
             return false;
         }
-        return Ed25519Jwk.verify(jwk, toBeSigned(treeSize, timestampMillis, rootHash), signature);
+        return Ed25519PublicJwk.parse(jwk).map(key -> key.verify(toBeSigned(treeSize, timestampMillis, rootHash), signature)).orElse(false);
     }
 }

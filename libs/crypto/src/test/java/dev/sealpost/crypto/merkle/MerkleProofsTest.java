@@ -27,75 +27,17 @@ class MerkleProofsTest {
         return leaves;
     }
 
-    private static int largestPowerOfTwoBelow(int n) {
-        int k = 1;
-        while (k << 1 < n) {
-            k <<= 1;
-        }
-        return k;
-    }
-
-    /** MTH(D[n]) of RFC 9162 §2.1.1. */
-    static byte[] mth(List<byte[]> d) {
-        if (d.isEmpty()) {
-            return MerkleHashes.emptyRoot();
-        }
-        if (d.size() == 1) {
-            return MerkleHashes.leafHash(d.get(0));
-        }
-        int k = largestPowerOfTwoBelow(d.size());
-        return MerkleHashes.nodeHash(mth(d.subList(0, k)), mth(d.subList(k, d.size())));
-    }
-
-    /** PATH(m, D[n]) of §2.1.3.1. */
-    static List<byte[]> path(int m, List<byte[]> d) {
-        List<byte[]> out = new ArrayList<>();
-        if (d.size() <= 1) {
-            return out;
-        }
-        int k = largestPowerOfTwoBelow(d.size());
-        if (m < k) {
-            out.addAll(path(m, d.subList(0, k)));
-            out.add(mth(d.subList(k, d.size())));
-        } else {
-            out.addAll(path(m - k, d.subList(k, d.size())));
-            out.add(mth(d.subList(0, k)));
-        }
-        return out;
-    }
-
-    /** SUBPROOF(m, D[n], b) of §2.1.4.1. */
-    static List<byte[]> subproof(int m, List<byte[]> d, boolean b) {
-        List<byte[]> out = new ArrayList<>();
-        int n = d.size();
-        if (m == n) {
-            if (!b) {
-                out.add(mth(d));
-            }
-            return out;
-        }
-        int k = largestPowerOfTwoBelow(n);
-        if (m <= k) {
-            out.addAll(subproof(m, d.subList(0, k), b));
-            out.add(mth(d.subList(k, n)));
-        } else {
-            out.addAll(subproof(m - k, d.subList(k, n), false));
-            out.add(mth(d.subList(0, k)));
-        }
-        return out;
-    }
-
     @Test
     void inclusionProofsForEveryLeafOfEveryTreeUpTo64() {
         for (int n = 1; n <= 64; n++) {
             List<byte[]> d = leaves(n);
-            byte[] root = mth(d);
+            byte[] root = Rfc9162Reference.mth(d);
             for (int m = 0; m < n; m++) {
                 byte[] leafHash = MerkleHashes.leafHash(d.get(m));
-                List<byte[]> proof = path(m, d);
+                List<byte[]> proof = Rfc9162Reference.path(m, d);
                 assertTrue(MerkleProofs.verifyInclusion(m, n, leafHash, proof, root), "n=" + n + " m=" + m);
                 // the size is vouched for by the signed tree head: against the next tree's root the proof fails
-                assertFalse(MerkleProofs.verifyInclusion(m, n + 1, leafHash, proof, mth(leaves(n + 1))), "next tree n=" + n + " m=" + m);
+                assertFalse(MerkleProofs.verifyInclusion(m, n + 1, leafHash, proof, Rfc9162Reference.mth(leaves(n + 1))), "next tree n=" + n + " m=" + m);
                 if (n > 1) {
                     assertFalse(MerkleProofs.verifyInclusion((m + 1) % n, n, leafHash, proof, root), "wrong index n=" + n);
                     List<byte[]> tampered = new ArrayList<>(proof);
@@ -113,13 +55,13 @@ class MerkleProofsTest {
     void consistencyProofsForEveryPairOfSizesUpTo64() {
         List<byte[]> all = leaves(64);
         for (int n = 1; n <= 64; n++) {
-            byte[] secondRoot = mth(all.subList(0, n));
+            byte[] secondRoot = Rfc9162Reference.mth(all.subList(0, n));
             for (int m = 1; m <= n; m++) {
-                byte[] firstRoot = mth(all.subList(0, m));
-                List<byte[]> proof = subproof(m, all.subList(0, n), true);
+                byte[] firstRoot = Rfc9162Reference.mth(all.subList(0, m));
+                List<byte[]> proof = Rfc9162Reference.subproof(m, all.subList(0, n), true);
                 assertTrue(MerkleProofs.verifyConsistency(m, n, firstRoot, secondRoot, proof), "m=" + m + " n=" + n);
                 if (m < n) {
-                    byte[] otherFirst = mth(leaves(m + 1).subList(1, m + 1));
+                    byte[] otherFirst = Rfc9162Reference.mth(leaves(m + 1).subList(1, m + 1));
                     assertFalse(MerkleProofs.verifyConsistency(m, n, otherFirst, secondRoot, proof), "forked history m=" + m);
                     List<byte[]> tampered = new ArrayList<>(proof);
                     byte[] last = tampered.get(tampered.size() - 1).clone();
@@ -145,7 +87,7 @@ class MerkleProofsTest {
     @Test
     void treeHeadSignedByTheDirectoryKeyVerifiesAgainstItsJwkOnly() {
         Ed25519PrivateKeyParameters key = new Ed25519PrivateKeyParameters(new SecureRandom());
-        byte[] root = mth(leaves(7));
+        byte[] root = Rfc9162Reference.mth(leaves(7));
         byte[] message = SignedTreeHead.toBeSigned(7, 1_764_000_000_000L, root);
         Ed25519Signer signer = new Ed25519Signer();
         signer.init(true, key);
@@ -156,7 +98,7 @@ class MerkleProofsTest {
                 "x", Base64.getUrlEncoder().withoutPadding().encodeToString(key.generatePublicKey().getEncoded())));
         assertTrue(head.verify(jwk));
         assertFalse(new SignedTreeHead(8, head.timestampMillis(), root, head.signature()).verify(jwk), "other size");
-        assertFalse(new SignedTreeHead(7, head.timestampMillis(), mth(leaves(6)), head.signature()).verify(jwk), "other root");
+        assertFalse(new SignedTreeHead(7, head.timestampMillis(), Rfc9162Reference.mth(leaves(6)), head.signature()).verify(jwk), "other root");
         Map<String, String> otherKey = new HashMap<>(jwk);
         otherKey.put("x", Base64.getUrlEncoder().withoutPadding().encodeToString(
                 new Ed25519PrivateKeyParameters(new SecureRandom()).generatePublicKey().getEncoded()));

@@ -24,21 +24,21 @@ class MerkleTreeTest {
         for (int i = 0; i < 64; i++) {
             byte[] leaf = ("leaf " + i).getBytes(StandardCharsets.UTF_8);
             data.add(leaf);
-            byte[] expectedNextRoot = MerkleProofsTest.mth(data);
+            byte[] expectedNextRoot = Rfc9162Reference.mth(data);
             assertArrayEquals(expectedNextRoot, tree.rootWithAppended(MerkleHashes.leafHash(leaf)), "next root i=" + i);
             assertEquals(i, tree.append(MerkleHashes.leafHash(leaf)));
         }
         for (int n = 1; n <= 64; n++) {
             List<byte[]> d = data.subList(0, n);
-            byte[] root = MerkleProofsTest.mth(d);
+            byte[] root = Rfc9162Reference.mth(d);
             assertArrayEquals(root, tree.root(n), "root n=" + n);
             for (int m = 0; m < n; m++) {
-                assertProofEquals(MerkleProofsTest.path(m, d), tree.inclusionProof(m, n));
+                assertProofEquals(Rfc9162Reference.path(m, d), tree.inclusionProof(m, n));
                 assertTrue(MerkleProofs.verifyInclusion(m, n, MerkleHashes.leafHash(d.get(m)), tree.inclusionProof(m, n), root));
             }
             for (int m = 1; m <= n; m++) {
                 List<byte[]> proof = tree.consistencyProof(m, n);
-                assertProofEquals(m == n ? List.of() : MerkleProofsTest.subproof(m, d, true), proof);
+                assertProofEquals(m == n ? List.of() : Rfc9162Reference.subproof(m, d, true), proof);
                 assertTrue(MerkleProofs.verifyConsistency(m, n, tree.root(m), root, proof), "m=" + m + " n=" + n);
             }
         }

@@ -6,7 +6,8 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
 /** Where security events go. Environment: SEALPOST_EVENTS_TOPIC, SEALPOST_EVENTS_READINESS_TIMEOUT,
- * SEALPOST_EVENTS_RELAY_INTERVAL, SEALPOST_EVENTS_RELAY_BATCH_SIZE, SEALPOST_EVENTS_OUTBOX_RETENTION. */
+ * SEALPOST_EVENTS_RELAY_INTERVAL, SEALPOST_EVENTS_RELAY_BATCH_SIZE, SEALPOST_EVENTS_OUTBOX_RETENTION,
+ * SEALPOST_EVENTS_OUTBOX_RETENTION_CHECK. */
 @ConfigMapping(prefix = "sealpost.events")
 public interface EventsConfig {
 
@@ -32,4 +33,8 @@ public interface EventsConfig {
      */
     @WithDefault("1h")
     Duration outboxRetention();
+
+    /** How often {@code OutboxRetention} looks for published events past the retention. */
+    @WithDefault("1m")
+    Duration outboxRetentionCheck();
 }
