@@ -47,6 +47,10 @@ class KafkaUnreachableReadinessTest {
         // full: every route answers 503 with a problem and Retry-After, the public ones included
         given().get("/api/keys/tenants/consumer/jwks/passport").then().statusCode(503).contentType("application/problem+json")
                 .header("Retry-After", "5").body("detail", containsString("security events"));
+        // what the alert compares (deploy/k8s PrometheusRule SealpostGatewayEventBufferFull): the fill level and the capacity
+        String metrics = ManagementInterface.given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.contains("sealpost_gateway_events_buffered 2.0"), metrics);
+        assertTrue(metrics.contains("sealpost_gateway_events_buffer_capacity 2.0"), metrics);
     }
 
     @Test

@@ -54,6 +54,8 @@ public class GatewayEvents {
         this.sender = new Thread(this::sendLoop, "gateway-security-events");
         this.sender.setDaemon(true);
         metrics.gauge("sealpost.gateway.events.buffered", buffer, BlockingQueue::size);
+        // beside the fill level, so that an alert compares the two instead of a copy of the configured capacity
+        metrics.gauge("sealpost.gateway.events.buffer.capacity", buffer, queue -> queue.size() + queue.remainingCapacity());
     }
 
     void start(@Observes StartupEvent startup) {
