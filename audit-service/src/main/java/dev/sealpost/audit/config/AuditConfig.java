@@ -17,6 +17,14 @@ public interface AuditConfig {
     @WithDefault("60s")
     Duration stuckAfter();
 
+    /** How often each hash chain that grew is sealed by a checkpoint key-service signs (service/CheckpointSealer). */
+    @WithDefault("10m")
+    Duration checkpointEvery();
+
+    /** How often the monthly partitions are created ahead and the expired ones dropped (service/PartitionMaintenance). */
+    @WithDefault("6h")
+    Duration partitionMaintenanceEvery();
+
     /** The role that may query its tenant's events. */
     @WithDefault("soc-analyst")
     String socRole();
@@ -36,7 +44,7 @@ public interface AuditConfig {
         java.util.Optional<String> clientSecret();
     }
 
-    /** Thresholds of the detections (service/Detections). */
+    /** Thresholds and the rotation check of the detections (service/Detections). */
     Detections detections();
 
     interface Detections {
@@ -54,5 +62,9 @@ public interface AuditConfig {
         /** Slack after the expected period before a rotation counts as overdue. */
         @WithDefault("1h")
         Duration rotationGrace();
+
+        /** How often the tenants' signing keys are checked for an overdue rotation. */
+        @WithDefault("5m")
+        Duration rotationCheckEvery();
     }
 }

@@ -2,18 +2,18 @@ package dev.sealpost.audit.service;
 
 import dev.sealpost.audit.client.KeyServiceClient;
 import dev.sealpost.audit.domain.IndexedColumns;
+import dev.sealpost.audit.repository.AuditEventRepository;
+import dev.sealpost.audit.repository.AuditEventRepository.ChainRow;
+import dev.sealpost.audit.repository.CheckpointRepository;
+import dev.sealpost.audit.repository.CheckpointRepository.StoredCheckpoint;
 import dev.sealpost.crypto.AuditCheckpoint;
 import dev.sealpost.events.SecurityEventCodec;
 import dev.sealpost.service.rest.ProblemException;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.security.MessageDigest;
-import java.time.OffsetDateTime;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -31,15 +31,14 @@ public class ChainVerifier {
     private static final int PAGE = 1_000;
     private static final long MAX_RANGE = 10_000_000;
     private static final byte[] GENESIS = new byte[32];
-    /** The columns the queries read, compared with the values derived from each row's hashed payload. */
-    private static final String COLUMNS = "id, occurred_at, tenant, type, outcome, actor_issuer, actor_subject, actor_address, owner_subject, "
-            + "source_ip, service, host(source_inet) AS inet_host, masklen(source_inet) AS inet_bits";
 
-    private final Pool pool;
+    private final AuditEventRepository events;
+    private final CheckpointRepository checkpoints;
     private final KeyServiceClient keyService;
 
-    public ChainVerifier(Pool pool, KeyServiceClient keyService) {
-        this.pool = pool;
+    public ChainVerifier(AuditEventRepository events, CheckpointRepository checkpoints, KeyServiceClient keyService) {
+        this.events = events;
+        this.checkpoints = checkpoints;
         this.keyService = keyService;
     }
 
@@ -57,58 +56,50 @@ public class ChainVerifier {
     /** The chain over the range, then every signed checkpoint in it; the earlier failure is reported. */
     public Uni<Result> verify(String tenant, Long fromOrNull, Long toOrNull) {
         // the head is read once: the chain walk and the checkpoints are judged against the same position
-        return pool.preparedQuery("SELECT seq FROM audit_chain_head WHERE tenant = $1").execute(Tuple.of(tenant)).chain(head -> {
-            long headSeq = head.size() == 0 ? 0 : head.iterator().next().getLong("seq");
-            return verifyChain(tenant, fromOrNull, toOrNull, headSeq).chain(chain -> {
-                // checkpoints past the head too when the range runs to the end: rows cut off the end are found that way
-                long last = toOrNull == null || toOrNull >= headSeq ? Long.MAX_VALUE : chain.to();
-                return checkpoints(tenant, chain.from(), last, headSeq, chain);
-            });
-        });
+        return events.headSeq(tenant).chain(headSeq -> verifyChain(tenant, fromOrNull, toOrNull, headSeq).chain(chain -> {
+            // checkpoints past the head too when the range runs to the end: rows cut off the end are found that way
+            long last = toOrNull == null || toOrNull >= headSeq ? Long.MAX_VALUE : chain.to();
+            return verifyCheckpoints(tenant, chain.from(), last, headSeq, chain);
+        }));
     }
 
-    private Uni<Result> checkpoints(String tenant, long from, long last, long headSeq, Result chain) {
-        return pool.preparedQuery("SELECT c.position, c.timestamp_ms, c.chain_hash, c.kid, c.signature, e.hash AS row_hash "
-                        + "FROM audit_checkpoint c LEFT JOIN audit_event e ON e.tenant = c.tenant AND e.seq = c.position "
-                        + "WHERE c.tenant = $1 AND c.position BETWEEN $2 AND $3 ORDER BY c.position")
-                .execute(Tuple.of(tenant, from, last)).chain(rows -> {
-                    List<Row> checkpoints = new ArrayList<>();
-                    rows.forEach(checkpoints::add);
-                    if (checkpoints.isEmpty()) {
-                        return Uni.createFrom().item(chain.withCheckpoints(0));
-                    }
-                    return keyService.auditKeys(tenant)
-                            .onFailure().transform(failure -> new ProblemException(503, "Service Unavailable",
-                                    "key-service is unreachable; the signed checkpoints cannot be checked now"))
-                            .map(keys -> {
-                                int verified = 0;
-                                for (Row row : checkpoints) {
-                                    long position = row.getLong("position");
-                                    if (!chain.intact() && chain.firstBrokenPosition() <= position) {
-                                        break; // the chain already broke earlier
-                                    }
-                                    byte[] signedHash = row.getBuffer("chain_hash").getBytes();
-                                    AuditCheckpoint checkpoint = new AuditCheckpoint(tenant, position, row.getLong("timestamp_ms"), signedHash,
-                                            row.getBuffer("signature").getBytes());
-                                    Map<String, String> jwk = keys.get(row.getString("kid"));
-                                    String signedAt = java.time.Instant.ofEpochMilli(checkpoint.timestampMillis()).toString();
-                                    if (jwk == null || !checkpoint.verify(jwk)) {
-                                        return failed(chain, position, verified, "the checkpoint stored for this position does not carry a "
-                                                + "valid key-service signature");
-                                    }
-                                    if (position > headSeq || row.getBuffer("row_hash") == null) {
-                                        return failed(chain, Math.min(position, headSeq + 1), verified, "rows up to position " + position
-                                                + ", sealed by key-service at " + signedAt + ", are missing");
-                                    }
-                                    if (!MessageDigest.isEqual(row.getBuffer("row_hash").getBytes(), signedHash)) {
-                                        return failed(chain, position, verified, "the chain up to here differs from the checkpoint key-service "
-                                                + "signed at " + signedAt + ": a row before it was changed and the chain recomputed");
-                                    }
-                                    verified++;
-                                }
-                                return chain.withCheckpoints(verified);
-                            });
-                });
+    private Uni<Result> verifyCheckpoints(String tenant, long from, long last, long headSeq, Result chain) {
+        return checkpoints.inRange(tenant, from, last).chain(stored -> {
+            if (stored.isEmpty()) {
+                return Uni.createFrom().item(chain.withCheckpoints(0));
+            }
+            return keyService.auditKeys(tenant)
+                    .onFailure().transform(failure -> new ProblemException(503, "Service Unavailable",
+                            "key-service is unreachable; the signed checkpoints cannot be checked now"))
+                    .map(keys -> {
+                        int verified = 0;
+                        for (StoredCheckpoint row : stored) {
+                            long position = row.position();
+                            if (!chain.intact() && chain.firstBrokenPosition() <= position) {
+                                break; // the chain already broke earlier
+                            }
+                            byte[] signedHash = row.chainHash();
+                            AuditCheckpoint checkpoint = new AuditCheckpoint(tenant, position, row.timestampMillis(), signedHash,
+                                    row.signature());
+                            Map<String, String> jwk = keys.get(row.kid());
+                            String signedAt = Instant.ofEpochMilli(checkpoint.timestampMillis()).toString();
+                            if (jwk == null || !checkpoint.verify(jwk)) {
+                                return failed(chain, position, verified, "the checkpoint stored for this position does not carry a "
+                                        + "valid key-service signature");
+                            }
+                            if (position > headSeq || row.rowHash() == null) {
+                                return failed(chain, Math.min(position, headSeq + 1), verified, "rows up to position " + position
+                                        + ", sealed by key-service at " + signedAt + ", are missing");
+                            }
+                            if (!MessageDigest.isEqual(row.rowHash(), signedHash)) {
+                                return failed(chain, position, verified, "the chain up to here differs from the checkpoint key-service "
+                                        + "signed at " + signedAt + ": a row before it was changed and the chain recomputed");
+                            }
+                            verified++;
+                        }
+                        return chain.withCheckpoints(verified);
+                    });
+        });
     }
 
     private static Result failed(Result chain, long position, int verified, String problem) {
@@ -125,8 +116,7 @@ public class ChainVerifier {
             return Uni.createFrom().item(new Result(tenant, from, to, 0, true, null, null, 0));
         }
         Uni<byte[]> start = from == 1 ? Uni.createFrom().item(GENESIS)
-                : pool.preparedQuery("SELECT hash FROM audit_event WHERE tenant = $1 AND seq = $2").execute(Tuple.of(tenant, from - 1))
-                        .map(rows -> rows.size() == 1 ? rows.iterator().next().getBuffer("hash").getBytes() : null);
+                : events.hashAt(tenant, from - 1).map(hash -> hash.orElse(null));
         return start.chain(previous -> previous == null
                 ? Uni.createFrom().item(new Result(tenant, from, to, 0, false, from - 1, "the row before the range is missing", 0))
                 : page(tenant, from, to, from, previous, 0));
@@ -134,24 +124,22 @@ public class ChainVerifier {
 
     private Uni<Result> page(String tenant, long from, long to, long expectedSeq, byte[] previousHash, long checked) {
         long pageEnd = Math.min(to, expectedSeq + PAGE - 1);
-        return pool.preparedQuery("SELECT seq, prev_hash, hash, sha256(prev_hash || convert_to(payload::text, 'UTF8')) AS recomputed, "
-                        + "payload::text AS payload, " + COLUMNS + " FROM audit_event WHERE tenant = $1 AND seq BETWEEN $2 AND $3 ORDER BY seq")
-                .execute(Tuple.of(tenant, expectedSeq, pageEnd))
+        return events.chain(tenant, expectedSeq, pageEnd)
                 .chain(rows -> {
                     long expected = expectedSeq;
                     byte[] previous = previousHash;
                     long done = checked;
-                    for (Row row : rows) {
-                        long seq = row.getLong("seq");
+                    for (ChainRow row : rows) {
+                        long seq = row.seq();
                         if (seq != expected) {
                             return broken(tenant, from, to, done, expected, seq < expected ? "two rows claim this position"
                                     : "the row at this position is missing");
                         }
-                        if (!MessageDigest.isEqual(row.getBuffer("prev_hash").getBytes(), previous)) {
+                        if (!MessageDigest.isEqual(row.prevHash(), previous)) {
                             return broken(tenant, from, to, done, seq, "the row does not follow its predecessor (reordered or replaced)");
                         }
-                        byte[] hash = row.getBuffer("hash").getBytes();
-                        if (!MessageDigest.isEqual(row.getBuffer("recomputed").getBytes(), hash)) {
+                        byte[] hash = row.hash();
+                        if (!MessageDigest.isEqual(row.recomputedHash(), hash)) {
                             return broken(tenant, from, to, done, seq, "the row's content does not match its hash (changed)");
                         }
                         String columns = columnProblem(row);
@@ -177,19 +165,14 @@ public class ChainVerifier {
      * the payload, so a column changed on its own would otherwise hide or misfile the event in every
      * query while the chain still holds); null when they are, otherwise what differs.
      */
-    private static String columnProblem(Row row) {
+    private static String columnProblem(ChainRow row) {
         IndexedColumns derived;
         try {
-            derived = IndexedColumns.of(SecurityEventCodec.fromJson(row.getString("payload")));
+            derived = IndexedColumns.of(SecurityEventCodec.fromJson(row.payload()));
         } catch (IllegalArgumentException e) {
             return "the row's content is not a valid security event";
         }
-        OffsetDateTime occurredAt = row.getOffsetDateTime("occurred_at");
-        IndexedColumns stored = new IndexedColumns(row.getUUID("id"), occurredAt == null ? null : occurredAt.toInstant(),
-                row.getString("tenant"), row.getString("type"), row.getString("outcome"), row.getString("actor_issuer"),
-                row.getString("actor_subject"), row.getString("actor_address"), row.getString("owner_subject"), row.getString("source_ip"),
-                row.getString("service"), IndexedColumns.inetText(row.getString("inet_host"), row.getInteger("inet_bits")));
-        List<String> differing = stored.differencesFrom(derived);
+        List<String> differing = row.stored().differencesFrom(derived);
         return differing.isEmpty() ? null
                 : "the row's " + String.join(", ", differing) + " differs from its hashed content (changed outside the chain)";
     }

@@ -1,22 +1,17 @@
 package dev.sealpost.audit.service;
 
 import dev.sealpost.audit.client.KeyServiceClient;
+import dev.sealpost.audit.repository.CheckpointRepository;
 import dev.sealpost.crypto.AuditCheckpoint;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -32,11 +27,11 @@ public class CheckpointSealer {
 
     private static final Logger LOG = Logger.getLogger(CheckpointSealer.class);
 
-    private final Pool pool;
+    private final CheckpointRepository checkpoints;
     private final KeyServiceClient keyService;
 
-    public CheckpointSealer(Pool pool, KeyServiceClient keyService) {
-        this.pool = pool;
+    public CheckpointSealer(CheckpointRepository checkpoints, KeyServiceClient keyService) {
+        this.checkpoints = checkpoints;
         this.keyService = keyService;
     }
 
@@ -46,7 +41,7 @@ public class CheckpointSealer {
         }
     }
 
-    @Scheduled(every = "${sealpost.audit.checkpoint-every:10m}", delayed = "20s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${sealpost.audit.checkpoint-every}", delayed = "20s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
         if (!keyService.canSign()) {
             return Uni.createFrom().voidItem();
@@ -61,25 +56,17 @@ public class CheckpointSealer {
      * are tried, then the first failure is reported.
      */
     public Uni<Integer> sealAll() {
-        return pool.query("""
-                        SELECT h.tenant, h.seq, h.hash FROM audit_chain_head h
-                        WHERE h.seq > coalesce((SELECT max(position) FROM audit_checkpoint c WHERE c.tenant = h.tenant), 0)
-                        ORDER BY h.tenant""").execute()
-                .chain(rows -> {
-                    List<Row> heads = new ArrayList<>();
-                    rows.forEach(heads::add);
-                    return Multi.createFrom().iterable(heads)
-                            .onItem().transformToUniAndConcatenate(head -> seal(head.getString("tenant"), head.getLong("seq"),
-                                    head.getBuffer("hash").getBytes())
-                                    .map(sealed -> (Throwable) null).onFailure().recoverWithItem(failure -> failure))
-                            .collect().asList()
-                            .map(outcomes -> {
-                                outcomes.stream().filter(Objects::nonNull).findFirst().ifPresent(failure -> {
-                                    throw failure instanceof RuntimeException runtime ? runtime : new IllegalStateException(failure);
-                                });
-                                return outcomes.size();
+        return checkpoints.unsealedHeads()
+                .chain(heads -> Multi.createFrom().iterable(heads)
+                        .onItem().transformToUniAndConcatenate(head -> seal(head.tenant(), head.seq(), head.hash())
+                                .map(sealed -> (Throwable) null).onFailure().recoverWithItem(failure -> failure))
+                        .collect().asList()
+                        .map(outcomes -> {
+                            outcomes.stream().filter(Objects::nonNull).findFirst().ifPresent(failure -> {
+                                throw failure instanceof RuntimeException runtime ? runtime : new IllegalStateException(failure);
                             });
-                });
+                            return outcomes.size();
+                        }));
     }
 
     private Uni<Void> seal(String tenant, long position, byte[] hash) {
@@ -90,11 +77,7 @@ public class CheckpointSealer {
                     || !MessageDigest.isEqual(checkpoint.chainHash(), hash)) {
                 throw new IllegalStateException("key-service returned a checkpoint that does not verify for " + tenant);
             }
-            return pool.preparedQuery("INSERT INTO audit_checkpoint (tenant, position, timestamp_ms, chain_hash, kid, signature) "
-                            + "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING")
-                    .execute(Tuple.tuple(List.of(tenant, position, checkpoint.timestampMillis(), Buffer.buffer(hash), signed.kid(),
-                            Buffer.buffer(checkpoint.signature()))))
-                    .replaceWithVoid();
+            return checkpoints.store(checkpoint, signed.kid());
         }));
     }
 }

@@ -1,10 +1,11 @@
 package dev.sealpost.audit.service;
 
 import dev.sealpost.audit.config.AuditConfig;
+import dev.sealpost.audit.repository.PartitionRepository;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,13 +25,12 @@ import java.util.List;
 public class PartitionMaintenance {
 
     private static final Logger LOG = Logger.getLogger(PartitionMaintenance.class);
-    private static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("'audit_event_'yyyy_MM");
 
-    private final Pool pool;
+    private final PartitionRepository partitions;
     private final AuditConfig config;
 
-    public PartitionMaintenance(Pool pool, AuditConfig config) {
-        this.pool = pool;
+    public PartitionMaintenance(PartitionRepository partitions, AuditConfig config) {
+        this.partitions = partitions;
         this.config = config;
     }
 
@@ -39,7 +38,7 @@ public class PartitionMaintenance {
         maintain().await().atMost(Duration.ofSeconds(30));
     }
 
-    @Scheduled(every = "6h", delayed = "1h", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${sealpost.audit.partition-maintenance-every}", delayed = "1h", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
         return maintain().onFailure().invoke(failure -> LOG.warnf("partition maintenance failed (will retry): %s",
                 failure.getClass().getSimpleName())).onFailure().recoverWithNull();
@@ -47,30 +46,23 @@ public class PartitionMaintenance {
 
     public Uni<Void> maintain() {
         YearMonth now = YearMonth.now(ZoneOffset.UTC);
-        List<String> statements = new ArrayList<>();
+        List<YearMonth> months = new ArrayList<>();
         for (int ahead = -1; ahead <= 2; ahead++) {
-            YearMonth month = now.plusMonths(ahead);
-            statements.add("CREATE TABLE IF NOT EXISTS " + month.atDay(1).format(NAME) + " PARTITION OF audit_event FOR VALUES FROM ('"
-                    + month.atDay(1) + "') TO ('" + month.plusMonths(1).atDay(1) + "')");
+            months.add(now.plusMonths(ahead));
         }
         LocalDate cutoff = LocalDate.now(ZoneOffset.UTC).minusDays(config.retention().toDays());
-        return pool.withTransaction(transaction -> io.smallrye.mutiny.Multi.createFrom().iterable(statements)
-                        .onItem().transformToUniAndConcatenate(sql -> transaction.query(sql).execute())
-                        .collect().asList())
-                .chain(() -> pool.query("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-                        + "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'audit_event' AND c.relname LIKE 'audit_event_2%'").execute())
-                .chain(rows -> {
-                    List<String> expired = new ArrayList<>();
-                    rows.forEach(row -> {
-                        String name = row.getString("relname");
-                        YearMonth month = YearMonth.parse(name.substring("audit_event_".length()).replace('_', '-'));
+        return partitions.create(months)
+                .chain(partitions::months)
+                .chain(existing -> {
+                    List<YearMonth> expired = new ArrayList<>();
+                    existing.forEach(month -> {
                         if (month.plusMonths(1).atDay(1).isBefore(cutoff) || month.plusMonths(1).atDay(1).isEqual(cutoff)) {
-                            expired.add(name);
+                            expired.add(month);
                         }
                     });
-                    return io.smallrye.mutiny.Multi.createFrom().iterable(expired)
-                            .onItem().transformToUniAndConcatenate(name -> pool.query("DROP TABLE " + name).execute()
-                                    .invoke(() -> LOG.infof("dropped expired audit partition %s", name)))
+                    return Multi.createFrom().iterable(expired)
+                            .onItem().transformToUniAndConcatenate(month -> partitions.drop(month)
+                                    .invoke(name -> LOG.infof("dropped expired audit partition %s", name)))
                             .collect().asList();
                 })
                 .replaceWithVoid();
